@@ -1,0 +1,64 @@
+//! The tour of eventlet-rs: `cargo xtask demo`.
+//!
+//! For now it shows the crate map and the timeouts; the facade issue turns it
+//! into a tour of every primitive.
+
+use std::time::{Duration, Instant};
+
+use eventlet::{Timeout, is_timeout, with_timeout, with_timeout_or};
+use futures_lite::future;
+
+const CRATES: &[(&str, &str)] = &[
+    (
+        "greentimeout",
+        "Timeout, with_timeout, is_timeout, wrap_is_timeout",
+    ),
+    ("greenevent", "Event (being written)"),
+    (
+        "greensem",
+        "Semaphore, BoundedSemaphore, CappedSemaphore (being written)",
+    ),
+    (
+        "greenqueue",
+        "Queue, PriorityQueue, LifoQueue, LightQueue (being written)",
+    ),
+    (
+        "greenhub",
+        "run, spawn, spawn_n, spawn_after, sleep, GreenThread (being written)",
+    ),
+    ("eventlet", "the facade: everything above in one import"),
+];
+
+fn main() {
+    println!("== eventlet-rs: eventlet's synchronization API for Rust ==");
+    for (name, holds) in CRATES {
+        println!("  {name:<13} {holds}");
+    }
+
+    println!("\n== Timeout ==");
+    future::block_on(async {
+        // eventlet: with Timeout(0.1): sleep(10)
+        let started = Instant::now();
+        let timeout = Timeout::new(Duration::from_millis(100));
+        let slow = async_io::Timer::after(Duration::from_secs(10));
+        match timeout.scope(slow).await {
+            Ok(_) => println!("the sleep finished (it should not have)"),
+            Err(elapsed) => println!(
+                "timed out after {elapsed} (took {:?}, is_timeout: {})",
+                started.elapsed(),
+                is_timeout(&elapsed)
+            ),
+        }
+
+        // eventlet: with_timeout(0.05, slow_function, timeout_value="fallback")
+        let slow = async {
+            async_io::Timer::after(Duration::from_secs(10)).await;
+            "slow result"
+        };
+        let value = with_timeout_or(Duration::from_millis(50), slow, "fallback").await;
+        println!("with_timeout_or gave: {value}");
+
+        let quick = with_timeout(Duration::from_secs(1), async { "quick result" }).await;
+        println!("with_timeout gave: {quick:?}");
+    });
+}

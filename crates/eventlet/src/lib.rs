@@ -1,0 +1,27 @@
+//! eventlet's synchronization API for Rust, in one import.
+//!
+//! This facade re-exports the workspace's crates; it has no logic of its own.
+//! So far it holds [`greentimeout`]; `greenevent`, `greensem`, `greenqueue` and
+//! `greenhub` join as their issues land.
+//!
+//! ```
+//! use std::time::Duration;
+//! use eventlet::{with_timeout, Timeout};
+//!
+//! let timeout = Timeout::new(Duration::from_secs(1));
+//! assert!(timeout.pending());
+//! let done = futures_lite::future::block_on(with_timeout(Duration::from_secs(1), async { 1 }));
+//! assert_eq!(done, Ok(1));
+//! ```
+
+#[doc(inline)]
+pub use greentimeout::{
+    AlreadyStarted, Elapsed, IsTimeout, TaggedTimeout, Timeout, is_timeout, with_timeout,
+    with_timeout_or, wrap_is_timeout,
+};
+
+/// Timeouts: the whole [`greentimeout`] crate.
+pub mod timeout {
+    #[doc(inline)]
+    pub use greentimeout::*;
+}

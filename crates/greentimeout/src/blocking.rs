@@ -1,0 +1,132 @@
+//! Deadlines for the blocking faces of event-listener futures.
+//!
+//! Every waiting operation of this workspace is one
+//! [`EventListenerFuture`]: polled with the non-blocking strategy it is the
+//! async face, polled with the blocking strategy it is the `*_blocking` face.
+//! [`wait_timeout`] is the `*_blocking_timeout` face: the same future, polled
+//! with a strategy that blocks the thread until a deadline and then gives up.
+//! The future is dropped on timeout, so its cancel safety is what keeps a
+//! timed-out blocking wait from losing anything.
+
+use std::future::{Ready, ready};
+use std::pin::pin;
+use std::task::Poll;
+use std::time::{Duration, Instant};
+
+use event_listener_strategy::event_listener::{EventListener, Listener};
+use event_listener_strategy::{EventListenerFuture, Strategy};
+
+use crate::timeout::deadline_after;
+
+/// Drives `future` on this thread until it finishes or `timeout` passes.
+///
+/// `Some(output)` if it finished, `None` if it timed out (the future is then
+/// dropped). A zero timeout still runs the future's fast path, so an operation
+/// that can complete at once does.
+///
+/// # Blocking
+/// This blocks the calling thread: do not call it from async code.
+///
+/// ```
+/// use std::pin::Pin;
+/// use std::task::Poll;
+/// use std::time::Duration;
+/// use event_listener_strategy::{event_listener::{Event, EventListener}, EventListenerFuture, Strategy};
+///
+/// // A future that waits for one notification of an event.
+/// struct Notified<'a> { event: &'a Event, listener: Option<EventListener> }
+///
+/// impl EventListenerFuture for Notified<'_> {
+///     type Output = ();
+///     fn poll_with_strategy<'x, S: Strategy<'x>>(
+///         mut self: Pin<&mut Self>, strategy: &mut S, cx: &mut S::Context,
+///     ) -> Poll<()> {
+///         if self.listener.is_none() {
+///             self.listener = Some(self.event.listen());
+///         }
+///         strategy.poll(&mut self.listener, cx)
+///     }
+/// }
+///
+/// let event = Event::new();
+/// let waiting = Notified { event: &event, listener: None };
+/// assert_eq!(greentimeout::blocking::wait_timeout(waiting, Duration::from_millis(5)), None);
+/// ```
+pub fn wait_timeout<F: EventListenerFuture>(future: F, timeout: Duration) -> Option<F::Output> {
+    wait_deadline(future, deadline_after(timeout))
+}
+
+/// Drives `future` on this thread until it finishes or `deadline` passes;
+/// `None` as the deadline waits without limit.
+///
+/// # Blocking
+/// This blocks the calling thread: do not call it from async code.
+///
+/// ```
+/// use std::time::Instant;
+/// use event_listener_strategy::{EventListenerFuture, Strategy};
+///
+/// struct Ready;
+/// impl EventListenerFuture for Ready {
+///     type Output = u8;
+///     fn poll_with_strategy<'x, S: Strategy<'x>>(
+///         self: std::pin::Pin<&mut Self>, _: &mut S, _: &mut S::Context,
+///     ) -> std::task::Poll<u8> {
+///         std::task::Poll::Ready(1)
+///     }
+/// }
+/// // Ready at once: the past deadline does not matter.
+/// assert_eq!(greentimeout::blocking::wait_deadline(Ready, Some(Instant::now())), Some(1));
+/// ```
+pub fn wait_deadline<F: EventListenerFuture>(
+    future: F,
+    deadline: Option<Instant>,
+) -> Option<F::Output> {
+    let mut future = pin!(future);
+    let mut strategy = Deadline { deadline };
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll_with_strategy(&mut strategy, &mut ()) {
+            return Some(output);
+        }
+        if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+            return None;
+        }
+    }
+}
+
+/// Blocks on a listener until it is notified or the deadline passes, in which
+/// case the future sees `Pending` and [`wait_deadline`] gives up.
+#[derive(Debug)]
+struct Deadline {
+    deadline: Option<Instant>,
+}
+
+impl Strategy<'_> for Deadline {
+    type Context = ();
+    type Future = Ready<()>;
+
+    fn poll<T, L: Listener<T> + Unpin>(
+        &mut self,
+        listener: &mut Option<L>,
+        (): &mut (),
+    ) -> Poll<T> {
+        let listener = listener
+            .take()
+            .expect("a listener is registered before the strategy polls it");
+        let notified = match self.deadline {
+            Some(deadline) => listener.wait_deadline(deadline),
+            None => Some(listener.wait()),
+        };
+        // A listener that timed out was dropped above; a notification that
+        // raced with that drop passes to the next listener.
+        notified.map_or(Poll::Pending, Poll::Ready)
+    }
+
+    fn wait(&mut self, listener: EventListener) -> Ready<()> {
+        match self.deadline {
+            Some(deadline) => drop(listener.wait_deadline(deadline)),
+            None => listener.wait(),
+        }
+        ready(())
+    }
+}

@@ -1,0 +1,196 @@
+//! `cargo xtask`: the one entry point for CI and for developers.
+//!
+//! std only, so that it builds before anything else and needs nothing more.
+
+use std::env;
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const HELP: &str = "\
+cargo xtask <command>
+
+commands:
+  ci             what CI runs: fmt check, clippy (-D warnings), all tests with
+                 doctests, docs (-D warnings), then every example of the workspace
+  loom           the loom models (tests under --cfg loom, release build)
+  stress         the bounded stress tests (STRESS_SECS sets their time, default 60)
+  bench [--quick]
+                 every criterion bench in benches/; --quick runs each briefly
+  demo           the tour of the API (crates/eventlet/examples/tour.rs)
+  help           this text
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("loom") => loom(),
+        Some("stress") => stress(),
+        Some("bench") => bench(&args[1..]),
+        Some("demo") => demo(),
+        Some("help" | "--help" | "-h") => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
+        None => Err(format!("no command given\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn ci() -> Result<(), String> {
+    cargo("fmt", &["fmt", "--all", "--check"], &[])?;
+    cargo(
+        "clippy",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
+    cargo("test", &["test", "--workspace"], &[])?;
+    cargo(
+        "doc",
+        &["doc", "--workspace", "--no-deps"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    for (package, example) in examples()? {
+        let step = format!("example {package}/{example}");
+        cargo(
+            &step,
+            &["run", "--quiet", "-p", &package, "--example", &example],
+            &[],
+        )?;
+    }
+    println!("xtask ci: all steps passed");
+    Ok(())
+}
+
+fn loom() -> Result<(), String> {
+    // A target dir of its own: `--cfg loom` rebuilds everything, and sharing
+    // the normal one would throw that build away each time.
+    let target = workspace_root().join("target/loom");
+    cargo(
+        "loom",
+        &[
+            "test",
+            "--release",
+            "-p",
+            "eventlet-tests",
+            "--target-dir",
+            &target.to_string_lossy(),
+            "loom",
+        ],
+        &[("RUSTFLAGS", "--cfg loom"), ("LOOM_MAX_PREEMPTIONS", "2")],
+    )
+}
+
+fn stress() -> Result<(), String> {
+    // Stress tests are `#[ignore]`d so that `cargo test` stays quick; the
+    // tests read STRESS_SECS themselves.
+    cargo(
+        "stress",
+        &[
+            "test",
+            "--release",
+            "-p",
+            "eventlet-tests",
+            "stress",
+            "--",
+            "--ignored",
+        ],
+        &[],
+    )
+}
+
+fn bench(args: &[String]) -> Result<(), String> {
+    let mut cargo_args = vec!["bench", "-p", "eventlet-benches"];
+    match args {
+        [] => {}
+        [flag] if flag == "--quick" => cargo_args.extend(["--", "--quick"]),
+        _ => return Err(format!("bench takes only --quick\n\n{HELP}")),
+    }
+    cargo("bench", &cargo_args, &[])
+}
+
+fn demo() -> Result<(), String> {
+    cargo(
+        "demo",
+        &["run", "--quiet", "-p", "eventlet", "--example", "tour"],
+        &[],
+    )
+}
+
+/// Runs `cargo args` at the workspace root; the error names the step.
+fn cargo(step: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<(), String> {
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    eprintln!("==> {step}: cargo {}", args.join(" "));
+    let status = Command::new(cargo)
+        .args(args)
+        .envs(envs.iter().copied())
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("step `{step}` could not start cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("step `{step}` failed ({status})"))
+    }
+}
+
+/// Every `crates/<package>/examples/<name>.rs`, as (package, name), sorted.
+/// Each crate's directory is named after its package.
+fn examples() -> Result<Vec<(String, String)>, String> {
+    let mut found = Vec::new();
+    for krate in read_dir(&workspace_root().join("crates"))? {
+        let examples = krate.join("examples");
+        if !examples.is_dir() {
+            continue;
+        }
+        let package = file_name(&krate);
+        for file in read_dir(&examples)? {
+            if file.extension() == Some(OsStr::new("rs")) {
+                let name = file.file_stem().map(|s| s.to_string_lossy().into_owned());
+                found.push((package.clone(), name.unwrap_or_default()));
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn read_dir(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    entries
+        .map(|entry| {
+            entry
+                .map(|e| e.path())
+                .map_err(|e| format!("cannot read {}: {e}", dir.display()))
+        })
+        .collect()
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
