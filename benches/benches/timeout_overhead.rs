@@ -1,5 +1,6 @@
 //! `with_timeout(1h, ready)` against the raw peer: an async-io `Timer` raced
 //! with `futures_lite::future::or`. Goal: ours <= 1.5x the raw race.
+//! `Timeout::scope` is shown too: a shareable, restartable timer costs more.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -23,12 +24,15 @@ fn timeout_overhead(c: &mut Criterion) {
             poll_ready(timeout.scope(future::ready(black_box(1u64))))
         });
     });
+    // The peer arms its timer when called, as `with_timeout` does: a timer
+    // made inside the racing async block would never be made at all here.
     group.bench_function("async_io::Timer+future::or", |b| {
         b.iter(|| {
+            let timer = Timer::after(HOUR);
             poll_ready(future::or(
                 async { Some(future::ready(black_box(1u64)).await) },
-                async {
-                    Timer::after(HOUR).await;
+                async move {
+                    timer.await;
                     None
                 },
             ))

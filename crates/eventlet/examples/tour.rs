@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use eventlet::{Timeout, is_timeout, with_timeout, with_timeout_or};
+use eventlet::{Event, Timeout, is_timeout, with_timeout, with_timeout_or};
 use futures_lite::future;
 
 const CRATES: &[(&str, &str)] = &[
@@ -13,7 +13,7 @@ const CRATES: &[(&str, &str)] = &[
         "greentimeout",
         "Timeout, with_timeout, is_timeout, wrap_is_timeout",
     ),
-    ("greenevent", "Event (being written)"),
+    ("greenevent", "Event"),
     (
         "greensem",
         "Semaphore, BoundedSemaphore, CappedSemaphore (being written)",
@@ -34,6 +34,16 @@ fn main() {
     for (name, holds) in CRATES {
         println!("  {name:<13} {holds}");
     }
+
+    println!("\n== Event ==");
+    // eventlet: a waiter blocks in evt.wait() until another sends.
+    let event = Event::<&str>::new();
+    std::thread::scope(|s| {
+        let waiter = s.spawn(|| event.wait_blocking());
+        event.send("hi").expect("sent once");
+        println!("waiter got: {:?}", waiter.join().expect("waiter ran"));
+    });
+    println!("second send refused: {}", event.send("again").unwrap_err());
 
     println!("\n== Timeout ==");
     future::block_on(async {

@@ -1,8 +1,8 @@
 //! eventlet's synchronization API for Rust, in one import.
 //!
 //! This facade re-exports the workspace's crates; it has no logic of its own.
-//! So far it holds [`greentimeout`]; `greenevent`, `greensem`, `greenqueue` and
-//! `greenhub` join as their issues land.
+//! So far it holds [`greentimeout`] and [`greenevent`]; `greensem`,
+//! `greenqueue` and `greenhub` join as their issues land.
 //!
 //! ```
 //! use std::time::Duration;
@@ -19,6 +19,15 @@ pub use greentimeout::{
     AlreadyStarted, Elapsed, IsTimeout, TaggedTimeout, Timeout, is_timeout, with_timeout,
     with_timeout_or, wrap_is_timeout,
 };
+
+#[doc(inline)]
+pub use greenevent::{AlreadySent, Event, Killed, NotSent};
+
+/// Events: the whole [`greenevent`] crate.
+pub mod event {
+    #[doc(inline)]
+    pub use greenevent::*;
+}
 
 /// Timeouts: the whole [`greentimeout`] crate.
 pub mod timeout {

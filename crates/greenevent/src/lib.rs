@@ -1,4 +1,32 @@
-//! eventlet's `Event`: one sender broadcasts a value or an error to any
-//! number of waiters, on any executor or OS thread.
+//! eventlet's `Event`: one sender broadcasts a value or an error to any number
+//! of waiters, on any executor or OS thread.
 //!
-//! Not yet written: the greenevent issue fills this crate.
+//! ```
+//! use std::sync::Arc;
+//! use greenevent::Event;
+//!
+//! let event = Arc::new(Event::<u32, String>::new());
+//! let waiter = {
+//!     let event = event.clone();
+//!     std::thread::spawn(move || event.wait_blocking())
+//! };
+//! event.send(42).unwrap();
+//! assert_eq!(waiter.join().unwrap(), Ok(42));
+//! // A sent event answers at once, as often as asked.
+//! assert_eq!(futures_lite::future::block_on(event.wait()), Ok(42));
+//! ```
+//!
+//! Every waiting operation comes in the workspace's faces: `wait()` (async),
+//! `wait_timeout(d)`, `wait_blocking()` and `wait_blocking_timeout(d)`, all
+//! one implementation; `poll()` never waits.
+
+mod error;
+mod event;
+
+pub use error::{AlreadySent, Killed, NotSent};
+pub use event::Event;
+
+/// The named futures of this crate, for users who store them in structs.
+pub mod futures {
+    pub use crate::event::{Wait, WaitTimeout};
+}

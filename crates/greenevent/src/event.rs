@@ -1,0 +1,440 @@
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use event_listener::{EventListener, IntoNotification, Listener};
+use event_listener_strategy::{EventListenerFuture, FutureWrapper, Strategy};
+use greentimeout::futures::WithTimeout;
+use pin_project_lite::pin_project;
+
+use crate::{AlreadySent, Killed, NotSent};
+
+/// What a send delivers: shared by every waiter it wakes.
+type Outcome<T, E> = Arc<Result<T, E>>;
+
+/// A one-shot broadcast of a value or an error: eventlet's `Event`.
+///
+/// [`send`](Event::send) (or [`send_exception`](Event::send_exception)) stores
+/// the outcome and wakes every waiter, in the order they began to wait; each
+/// gets a clone. Waiting on a sent event returns at once, as often as asked.
+/// [`reset`](Event::reset) makes the event unsent again; waiters that were
+/// waiting when it was sent still get that send's outcome, even if a reset and
+/// another send come before they run (eventlet captures at send time).
+///
+/// Sending never waits and never switches tasks. The event is `Send + Sync`
+/// when `T` and `E` are; waiters may be async tasks on any executor or OS
+/// threads (the `*_blocking` faces).
+///
+/// Differences from eventlet: a second send returns `Err(AlreadySent(value))`
+/// instead of raising; [`wait_timeout`](Event::wait_timeout) returns `None` on
+/// timeout, which cannot be confused with a sent value; [`poll`](Event::poll)
+/// returns the error instead of raising it.
+///
+/// ```
+/// use greenevent::Event;
+///
+/// futures_lite::future::block_on(async {
+///     let event = Event::<&str>::new();
+///     let waiter = event.wait();
+///     event.send("hello").unwrap();
+///     assert_eq!(waiter.await, Ok("hello"));
+/// });
+/// ```
+pub struct Event<T = (), E = Killed> {
+    /// `Some` while sent. Listeners are registered and notified under this
+    /// lock, so a send reaches exactly the waiters registered before it.
+    outcome: Mutex<Option<Outcome<T, E>>>,
+    /// Waiters; each notification carries its send's outcome as the tag.
+    waiters: event_listener::Event<Outcome<T, E>>,
+}
+
+impl<T, E> Event<T, E> {
+    /// A new, unsent event.
+    ///
+    /// ```
+    /// use greenevent::Event;
+    ///
+    /// static READY: Event = Event::new();
+    /// assert!(!READY.ready());
+    /// ```
+    pub const fn new() -> Self {
+        Event {
+            outcome: Mutex::new(None),
+            waiters: event_listener::Event::with_tag(),
+        }
+    }
+
+    /// Sends `value` to every waiter, now and later (until a
+    /// [`reset`](Event::reset)). Never waits.
+    ///
+    /// If the event was already sent, nothing changes and the value comes
+    /// back in `Err(AlreadySent(value))`.
+    ///
+    /// ```
+    /// use greenevent::Event;
+    ///
+    /// let event = Event::<u8>::new();
+    /// assert!(event.send(1).is_ok());
+    /// assert_eq!(event.send(2).unwrap_err().into_inner(), 2);
+    /// ```
+    pub fn send(&self, value: T) -> Result<(), AlreadySent<T>> {
+        self.deliver(Ok(value)).map_err(|outcome| match outcome {
+            Ok(value) => AlreadySent(value),
+            Err(_) => unreachable!("deliver hands back what it was given"),
+        })
+    }
+
+    /// Sends `error` to every waiter: each wait returns `Err(error.clone())`.
+    /// eventlet's `send_exception`; never waits.
+    ///
+    /// ```
+    /// use greenevent::Event;
+    ///
+    /// let event = Event::<u8, String>::new();
+    /// event.send_exception("boom".to_string()).unwrap();
+    /// assert!(event.has_exception());
+    /// assert_eq!(event.wait_blocking(), Err("boom".to_string()));
+    /// ```
+    pub fn send_exception(&self, error: E) -> Result<(), AlreadySent<E>> {
+        self.deliver(Err(error)).map_err(|outcome| match outcome {
+            Err(error) => AlreadySent(error),
+            Ok(_) => unreachable!("deliver hands back what it was given"),
+        })
+    }
+
+    fn deliver(&self, result: Result<T, E>) -> Result<(), Result<T, E>> {
+        let mut outcome = self.lock();
+        if outcome.is_some() {
+            return Err(result);
+        }
+        let sent = Arc::new(result);
+        *outcome = Some(sent.clone());
+        // Under the lock: no waiter registers between the store and the
+        // notification, and a later send's notification cannot overtake this one.
+        self.waiters.notify(usize::MAX.tag_with(|| sent.clone()));
+        Ok(())
+    }
+
+    /// Makes a sent event unsent again, so that later waits block until the
+    /// next send. Waiters that were waiting at the send still get its outcome.
+    ///
+    /// eventlet calls `reset` a misfeature; it is kept for ported code. On an
+    /// unsent event it returns `Err(NotSent)`.
+    ///
+    /// ```
+    /// use greenevent::{Event, NotSent};
+    ///
+    /// let event = Event::<u8>::new();
+    /// assert_eq!(event.reset(), Err(NotSent));
+    /// event.send(1).unwrap();
+    /// assert_eq!(event.reset(), Ok(()));
+    /// assert!(!event.ready());
+    /// event.send(2).unwrap();
+    /// assert_eq!(event.wait_blocking(), Ok(2));
+    /// ```
+    pub fn reset(&self) -> Result<(), NotSent> {
+        self.lock().take().map(drop).ok_or(NotSent)
+    }
+
+    /// Whether the event has been sent (and not reset since).
+    ///
+    /// ```
+    /// let event = greenevent::Event::<()>::new();
+    /// assert!(!event.ready());
+    /// event.send(()).unwrap();
+    /// assert!(event.ready());
+    /// ```
+    pub fn ready(&self) -> bool {
+        self.lock().is_some()
+    }
+
+    /// Whether the event was sent a value (not an error).
+    ///
+    /// ```
+    /// let event = greenevent::Event::<u8, ()>::new();
+    /// assert!(!event.has_result());
+    /// event.send(1).unwrap();
+    /// assert!(event.has_result());
+    /// ```
+    pub fn has_result(&self) -> bool {
+        self.lock().as_deref().is_some_and(Result::is_ok)
+    }
+
+    /// Whether the event was sent an error.
+    ///
+    /// ```
+    /// let event = greenevent::Event::<u8, ()>::new();
+    /// event.send_exception(()).unwrap();
+    /// assert!(event.has_exception());
+    /// assert!(!event.has_result());
+    /// ```
+    pub fn has_exception(&self) -> bool {
+        self.lock().as_deref().is_some_and(Result::is_err)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<Outcome<T, E>>> {
+        // Every update is one assignment, so the state is valid after a panic
+        // (a panicking `Clone` of the user's value, say).
+        self.outcome.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl<T: Clone, E: Clone> Event<T, E> {
+    /// Waits until the event is sent and returns a clone of its outcome.
+    ///
+    /// On a sent event it returns at once, registering and allocating
+    /// nothing. The future is cancel-safe: dropping it loses nothing, and no
+    /// other waiter depends on it.
+    ///
+    /// ```
+    /// use greenevent::Event;
+    ///
+    /// futures_lite::future::block_on(async {
+    ///     let event = Event::<u8>::new();
+    ///     event.send(9).unwrap();
+    ///     assert_eq!(event.wait().await, Ok(9));
+    ///     assert_eq!(event.wait().await, Ok(9));
+    /// });
+    /// ```
+    pub fn wait(&self) -> Wait<'_, T, E> {
+        Wait {
+            inner: FutureWrapper::new(self.waiter()),
+        }
+    }
+
+    /// [`wait`](Event::wait), bounded: `None` if `timeout` passes first. The
+    /// event stays unsent and no listener is left behind.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use greenevent::Event;
+    ///
+    /// futures_lite::future::block_on(async {
+    ///     let event = Event::<u8>::new();
+    ///     assert_eq!(event.wait_timeout(Duration::from_millis(5)).await, None);
+    ///     event.send(1).unwrap();
+    ///     assert_eq!(event.wait_timeout(Duration::ZERO).await, Some(Ok(1)));
+    /// });
+    /// ```
+    pub fn wait_timeout(&self, timeout: Duration) -> WaitTimeout<'_, T, E> {
+        WaitTimeout {
+            inner: greentimeout::with_timeout(timeout, self.wait()),
+        }
+    }
+
+    /// [`wait`](Event::wait) for OS threads: blocks this thread until the
+    /// event is sent.
+    ///
+    /// # Blocking
+    /// This blocks the calling thread: in async code use [`wait`](Event::wait).
+    ///
+    /// ```
+    /// use greenevent::Event;
+    ///
+    /// let event = Event::<u8>::new();
+    /// std::thread::scope(|s| {
+    ///     s.spawn(|| event.send(5).unwrap());
+    ///     assert_eq!(event.wait_blocking(), Ok(5));
+    /// });
+    /// ```
+    pub fn wait_blocking(&self) -> Result<T, E> {
+        self.waiter().wait()
+    }
+
+    /// [`wait_blocking`](Event::wait_blocking), bounded: `None` if `timeout`
+    /// passes first.
+    ///
+    /// # Blocking
+    /// This blocks the calling thread: in async code use
+    /// [`wait_timeout`](Event::wait_timeout).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use greenevent::Event;
+    ///
+    /// let event = Event::<u8>::new();
+    /// assert_eq!(event.wait_blocking_timeout(Duration::from_millis(5)), None);
+    /// ```
+    pub fn wait_blocking_timeout(&self, timeout: Duration) -> Option<Result<T, E>> {
+        greentimeout::blocking::wait_timeout(self.waiter(), timeout)
+    }
+
+    /// The outcome if the event was sent, without waiting: eventlet's
+    /// `poll()`, which raises where this returns `Some(Err(e))`.
+    ///
+    /// ```
+    /// let event = greenevent::Event::<u8, &str>::new();
+    /// assert_eq!(event.poll(), None);
+    /// event.send_exception("bad").unwrap();
+    /// assert_eq!(event.poll(), Some(Err("bad")));
+    /// ```
+    pub fn poll(&self) -> Option<Result<T, E>> {
+        self.lock().as_deref().cloned()
+    }
+
+    /// The value if the event was sent a value; `None` if it is unsent or was
+    /// sent an error.
+    ///
+    /// ```
+    /// let event = greenevent::Event::<u8, &str>::new();
+    /// event.send(3).unwrap();
+    /// assert_eq!(event.poll_result(), Some(3));
+    /// ```
+    pub fn poll_result(&self) -> Option<T> {
+        self.poll()?.ok()
+    }
+
+    /// The error if the event was sent an error; `None` otherwise. (eventlet's
+    /// `poll_exception` raises it, despite its name.)
+    ///
+    /// ```
+    /// let event = greenevent::Event::<u8, &str>::new();
+    /// assert_eq!(event.poll_exception(), None);
+    /// event.send_exception("bad").unwrap();
+    /// assert_eq!(event.poll_exception(), Some("bad"));
+    /// ```
+    pub fn poll_exception(&self) -> Option<E> {
+        self.poll()?.err()
+    }
+
+    /// The one wait loop, for every face to drive with its strategy.
+    fn waiter(&self) -> WaitInner<'_, T, E> {
+        WaitInner {
+            event: self,
+            listener: None,
+        }
+    }
+
+    /// The outcome if sent, else a listener registered under the same lock
+    /// as `deliver`, so that it gets exactly the next send's outcome.
+    fn outcome_or_listen(&self) -> Result<Result<T, E>, EventListener<Outcome<T, E>>> {
+        let outcome = self.lock();
+        match outcome.as_deref() {
+            Some(result) => Ok(result.clone()),
+            None => Err(self.waiters.listen()),
+        }
+    }
+}
+
+impl<T, E> Default for Event<T, E> {
+    fn default() -> Self {
+        Event::new()
+    }
+}
+
+// Shows the state (sent? an error? how many wait?), not the lock and the list.
+#[allow(clippy::missing_fields_in_debug)]
+impl<T, E> fmt::Debug for Event<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let outcome = self.lock();
+        f.debug_struct("Event")
+            .field("ready", &outcome.is_some())
+            .field(
+                "has_exception",
+                &outcome.as_deref().is_some_and(Result::is_err),
+            )
+            .field("waiters", &self.waiters.total_listeners())
+            .finish()
+    }
+}
+
+/// The one wait loop behind every face of [`Event::wait`].
+struct WaitInner<'a, T, E> {
+    event: &'a Event<T, E>,
+    listener: Option<EventListener<Outcome<T, E>>>,
+}
+
+impl<T: Clone, E: Clone> EventListenerFuture for WaitInner<'_, T, E> {
+    type Output = Result<T, E>;
+
+    fn poll_with_strategy<'a, S: Strategy<'a>>(
+        mut self: Pin<&mut Self>,
+        strategy: &mut S,
+        cx: &mut S::Context,
+    ) -> Poll<Result<T, E>> {
+        if self.listener.is_none() {
+            match self.event.outcome_or_listen() {
+                Ok(result) => return Poll::Ready(result),
+                Err(listener) => self.listener = Some(listener),
+            }
+        }
+        strategy
+            .poll(&mut self.listener, cx)
+            .map(|outcome| (*outcome).clone())
+    }
+}
+
+impl<T, E> Drop for WaitInner<'_, T, E> {
+    fn drop(&mut self) {
+        // A broadcast reaches every waiter on its own, so a dropped waiter's
+        // notification must not pass on: it could reach a waiter that began
+        // after a reset and hand it the old outcome.
+        if let Some(listener) = self.listener.take() {
+            listener.discard();
+        }
+    }
+}
+
+pin_project! {
+    /// The future of [`Event::wait`].
+    ///
+    /// ```
+    /// let event = greenevent::Event::<u8>::new();
+    /// let waiting: greenevent::futures::Wait<'_, u8> = event.wait();
+    /// event.send(1).unwrap();
+    /// assert_eq!(futures_lite::future::block_on(waiting), Ok(1));
+    /// ```
+    #[must_use = "futures do nothing unless awaited"]
+    pub struct Wait<'a, T, E = Killed> {
+        #[pin]
+        inner: FutureWrapper<WaitInner<'a, T, E>>,
+    }
+}
+
+impl<T: Clone, E: Clone> Future for Wait<'_, T, E> {
+    type Output = Result<T, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project().inner.poll(cx)
+    }
+}
+
+impl<T, E> fmt::Debug for Wait<'_, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Wait { .. }")
+    }
+}
+
+pin_project! {
+    /// The future of [`Event::wait_timeout`]: `None` if the timeout passed first.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let event = greenevent::Event::<u8>::new();
+    /// let waiting: greenevent::futures::WaitTimeout<'_, u8> = event.wait_timeout(Duration::ZERO);
+    /// assert_eq!(futures_lite::future::block_on(waiting), None);
+    /// ```
+    #[must_use = "futures do nothing unless awaited"]
+    pub struct WaitTimeout<'a, T, E = Killed> {
+        #[pin]
+        inner: WithTimeout<Wait<'a, T, E>>,
+    }
+}
+
+impl<T: Clone, E: Clone> Future for WaitTimeout<'_, T, E> {
+    type Output = Option<Result<T, E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project().inner.poll(cx).map(Result::ok)
+    }
+}
+
+impl<T, E> fmt::Debug for WaitTimeout<'_, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WaitTimeout { .. }")
+    }
+}
