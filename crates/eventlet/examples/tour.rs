@@ -5,7 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use eventlet::{Event, Timeout, is_timeout, with_timeout, with_timeout_or};
+use eventlet::{
+    BoundedSemaphore, Event, Semaphore, Timeout, is_timeout, with_timeout, with_timeout_or,
+};
 use futures_lite::future;
 
 const CRATES: &[(&str, &str)] = &[
@@ -44,6 +46,28 @@ fn main() {
         println!("waiter got: {:?}", waiter.join().expect("waiter ran"));
     });
     println!("second send refused: {}", event.send("again").unwrap_err());
+
+    println!("\n== Semaphore ==");
+    // eventlet: five workers through a Semaphore(2); at most two inside at once.
+    let sem = Semaphore::new(2);
+    let inside = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for worker in 0..5 {
+            let (sem, inside) = (&sem, &inside);
+            s.spawn(move || {
+                let _permit = sem.acquire_blocking();
+                let now = inside.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                println!("worker {worker} in ({now} inside)");
+                std::thread::sleep(Duration::from_millis(20));
+                inside.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            });
+        }
+    });
+    let bounded = BoundedSemaphore::new(1);
+    println!(
+        "bounded release past its value: {}",
+        bounded.release().unwrap_err()
+    );
 
     println!("\n== Timeout ==");
     future::block_on(async {

@@ -1,7 +1,7 @@
 //! eventlet's synchronization API for Rust, in one import.
 //!
 //! This facade re-exports the workspace's crates; it has no logic of its own.
-//! So far it holds [`greentimeout`] and [`greenevent`]; `greensem`,
+//! So far it holds [`greentimeout`], [`greenevent`] and [`greensem`];
 //! `greenqueue` and `greenhub` join as their issues land.
 //!
 //! ```
@@ -27,6 +27,18 @@ pub use greenevent::{AlreadySent, Event, Killed, NotSent};
 pub mod event {
     #[doc(inline)]
     pub use greenevent::*;
+}
+
+#[doc(inline)]
+pub use greensem::{
+    BoundedSemaphore, CappedSemaphore, InvalidBounds, ReleasedTooManyTimes, Semaphore,
+    SemaphoreGuard, SemaphoreGuardArc,
+};
+
+/// Semaphores: the whole [`greensem`] crate.
+pub mod semaphore {
+    #[doc(inline)]
+    pub use greensem::*;
 }
 
 /// Timeouts: the whole [`greentimeout`] crate.

@@ -325,8 +325,6 @@ impl<T, E> Default for Event<T, E> {
     }
 }
 
-// Shows the state (sent? an error? how many wait?), not the lock and the list.
-#[allow(clippy::missing_fields_in_debug)]
 impl<T, E> fmt::Debug for Event<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let outcome = self.lock();

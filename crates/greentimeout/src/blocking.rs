@@ -9,8 +9,8 @@
 //! timed-out blocking wait from losing anything.
 
 use std::future::{Ready, ready};
-use std::pin::pin;
-use std::task::Poll;
+use std::pin::{Pin, pin};
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use event_listener_strategy::event_listener::{EventListener, Listener};
@@ -96,6 +96,11 @@ pub fn wait_deadline<F: EventListenerFuture>(
 
 /// Blocks on a listener until it is notified or the deadline passes, in which
 /// case the future sees `Pending` and [`wait_deadline`] gives up.
+///
+/// A listener that times out stays where it is, registered: the future's own
+/// drop then decides what becomes of a notification that raced with the
+/// timeout (a semaphore passes it to its next waiter, an event discards it).
+/// Dropping it here instead would let event-listener pass it on by itself.
 #[derive(Debug)]
 struct Deadline {
     deadline: Option<Instant>,
@@ -110,18 +115,31 @@ impl Strategy<'_> for Deadline {
         listener: &mut Option<L>,
         (): &mut (),
     ) -> Poll<T> {
-        let listener = listener
-            .take()
-            .expect("a listener is registered before the strategy polls it");
-        let notified = match self.deadline {
-            Some(deadline) => listener.wait_deadline(deadline),
-            None => Some(listener.wait()),
+        let Some(deadline) = self.deadline else {
+            let listener = listener
+                .take()
+                .expect("a listener is registered before the strategy polls it");
+            return Poll::Ready(listener.wait());
         };
-        // A listener that timed out was dropped above; a notification that
-        // raced with that drop passes to the next listener.
-        notified.map_or(Poll::Pending, Poll::Ready)
+        let (parker, unparker) = parking::pair();
+        let waker = Waker::from(unparker);
+        let mut cx = Context::from_waker(&waker);
+        loop {
+            let registered = listener
+                .as_mut()
+                .expect("a listener is registered before the strategy polls it");
+            if let Poll::Ready(tag) = Pin::new(registered).poll(&mut cx) {
+                *listener = None;
+                return Poll::Ready(tag);
+            }
+            if !parker.park_deadline(deadline) {
+                return Poll::Pending;
+            }
+        }
     }
 
+    /// Callers re-check their condition after this returns, so a timed-out
+    /// wait reads as a spurious wake-up.
     fn wait(&mut self, listener: EventListener) -> Ready<()> {
         match self.deadline {
             Some(deadline) => drop(listener.wait_deadline(deadline)),
