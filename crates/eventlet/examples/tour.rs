@@ -1,12 +1,13 @@
 //! The tour of eventlet-rs: `cargo xtask demo`.
 //!
-//! For now it shows the crate map and the timeouts; the facade issue turns it
-//! into a tour of every primitive.
+//! The crate map, then each primitive in a few lines (eventlet's own examples,
+//! on OS threads until greenhub lands); the facade issue makes it the full tour.
 
 use std::time::{Duration, Instant};
 
 use eventlet::{
-    BoundedSemaphore, Event, Semaphore, Timeout, is_timeout, with_timeout, with_timeout_or,
+    BoundedSemaphore, Event, PriorityQueue, Queue, Semaphore, Timeout, is_timeout, with_timeout,
+    with_timeout_or,
 };
 use futures_lite::future;
 
@@ -68,6 +69,33 @@ fn main() {
         "bounded release past its value: {}",
         bounded.release().unwrap_err()
     );
+
+    println!("\n== Queue ==");
+    // eventlet: a producer and a consumer with task_done and join.
+    let queue = Queue::bounded(2);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for _ in 0..3 {
+                let job = queue.get_blocking();
+                println!("done {job}");
+                queue.task_done().expect("one task_done per item");
+            }
+        });
+        for job in ["wash", "dry", "fold"] {
+            queue.put_blocking(job);
+            println!("put {job}");
+        }
+        queue.join_blocking();
+        println!("all jobs done");
+    });
+    let priorities = PriorityQueue::new();
+    for job in [(3, "low"), (1, "urgent"), (2, "normal")] {
+        priorities.try_put(job).expect("unbounded");
+    }
+    let order: Vec<_> = std::iter::from_fn(|| priorities.try_get().ok())
+        .map(|(_, job)| job)
+        .collect();
+    println!("priority order: {order:?}");
 
     println!("\n== Timeout ==");
     future::block_on(async {

@@ -1,8 +1,8 @@
 //! eventlet's synchronization API for Rust, in one import.
 //!
 //! This facade re-exports the workspace's crates; it has no logic of its own.
-//! So far it holds [`greentimeout`], [`greenevent`] and [`greensem`];
-//! `greenqueue` and `greenhub` join as their issues land.
+//! So far it holds [`greentimeout`], [`greenevent`], [`greensem`] and
+//! [`greenqueue`]; `greenhub` joins as its issue lands.
 //!
 //! ```
 //! use std::time::Duration;
@@ -39,6 +39,17 @@ pub use greensem::{
 pub mod semaphore {
     #[doc(inline)]
     pub use greensem::*;
+}
+
+#[doc(inline)]
+pub use greenqueue::{
+    Empty, Full, LifoQueue, LightQueue, PriorityQueue, Queue, TaskDoneTooManyTimes,
+};
+
+/// Queues: the whole [`greenqueue`] crate.
+pub mod queue {
+    #[doc(inline)]
+    pub use greenqueue::*;
 }
 
 /// Timeouts: the whole [`greentimeout`] crate.

@@ -1,4 +1,43 @@
-//! eventlet's `Queue`, `LightQueue`, `PriorityQueue` and `LifoQueue`, with
-//! `task_done`/`join`, rendezvous and resize, on any executor or OS thread.
+//! eventlet's queues: [`Queue`], [`LightQueue`], [`PriorityQueue`] and
+//! [`LifoQueue`], with `task_done`/`join`, rendezvous and resize, on any
+//! executor or OS thread.
 //!
-//! Not yet written: the greenqueue issue fills this crate.
+//! ```
+//! use greenqueue::Queue;
+//!
+//! futures_lite::future::block_on(async {
+//!     let queue = Queue::bounded(2);
+//!     queue.put("a").await;
+//!     queue.put("b").await;
+//!     assert!(queue.is_full());
+//!     assert_eq!(queue.get().await, "a");
+//!     queue.task_done().unwrap();
+//! });
+//! ```
+//!
+//! The four types share one core: only the order items leave in differs.
+//! Every waiting operation comes in the workspace's faces, one implementation
+//! each: `put` / `put_timeout` / `put_blocking` / `put_blocking_timeout` /
+//! `try_put`, the same for `get`, and `join` for the tracked types. A put that
+//! fails hands its item back in [`Full`].
+//!
+//! `bounded(0)` is a rendezvous, as eventlet's `Queue(0)`: a put completes
+//! only when a getter has the item. Waiting getters and putters are served in
+//! arrival order; a get that arrives while items are buffered takes one at
+//! once, as eventlet's does. Dropping any future at any point loses no item.
+
+pub mod buffer;
+mod core;
+mod error;
+mod faces;
+pub mod futures;
+mod lifo;
+mod light;
+mod priority;
+mod queue;
+
+pub use error::{Empty, Full, TaskDoneTooManyTimes};
+pub use lifo::LifoQueue;
+pub use light::LightQueue;
+pub use priority::PriorityQueue;
+pub use queue::Queue;

@@ -82,7 +82,37 @@ pub fn wait_deadline<F: EventListenerFuture>(
     future: F,
     deadline: Option<Instant>,
 ) -> Option<F::Output> {
-    let mut future = pin!(future);
+    wait_pinned(pin!(future), deadline)
+}
+
+/// As [`wait_deadline`], on a pinned future that stays with the caller: after a
+/// timeout it is still there, so the caller can take back what it holds (a
+/// queue put its item) before dropping it.
+///
+/// # Blocking
+/// This blocks the calling thread: do not call it from async code.
+///
+/// ```
+/// use std::pin::pin;
+/// use std::time::Instant;
+/// use event_listener_strategy::{EventListenerFuture, Strategy};
+///
+/// struct Ready;
+/// impl EventListenerFuture for Ready {
+///     type Output = u8;
+///     fn poll_with_strategy<'x, S: Strategy<'x>>(
+///         self: std::pin::Pin<&mut Self>, _: &mut S, _: &mut S::Context,
+///     ) -> std::task::Poll<u8> {
+///         std::task::Poll::Ready(2)
+///     }
+/// }
+/// let mut ready = pin!(Ready);
+/// assert_eq!(greentimeout::blocking::wait_pinned(ready.as_mut(), Some(Instant::now())), Some(2));
+/// ```
+pub fn wait_pinned<F: EventListenerFuture + ?Sized>(
+    mut future: Pin<&mut F>,
+    deadline: Option<Instant>,
+) -> Option<F::Output> {
     let mut strategy = Deadline { deadline };
     loop {
         if let Poll::Ready(output) = future.as_mut().poll_with_strategy(&mut strategy, &mut ()) {

@@ -61,6 +61,24 @@ impl<F: Future> WithTimeout<F> {
     }
 }
 
+impl<F> WithTimeout<F> {
+    /// The bounded future. It is not dropped when the timeout fires, so a
+    /// caller can still take back what it holds (a queue put its item).
+    ///
+    /// ```
+    /// use std::pin::pin;
+    /// use std::time::Duration;
+    /// use greentimeout::with_timeout;
+    ///
+    /// let mut bounded = pin!(with_timeout(Duration::ZERO, futures_lite::future::pending::<()>()));
+    /// assert!(futures_lite::future::block_on(bounded.as_mut()).is_err());
+    /// let _inner = bounded.get_pin_mut(); // still there
+    /// ```
+    pub fn get_pin_mut(self: Pin<&mut Self>) -> Pin<&mut F> {
+        self.project().future
+    }
+}
+
 impl<F: Future> Future for WithTimeout<F> {
     type Output = Result<F::Output, Elapsed>;
 
