@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use std::thread;
 use std::time::Duration;
 
-use eventlet_tests::{counting_waker, on_executor};
+use eventlet_tests::{counting_waker, logging_waker, on_executor};
 use futures_lite::StreamExt;
 use futures_lite::future::block_on;
 use greenqueue::{Empty, Full, LifoQueue, LightQueue, PriorityQueue, Queue, TaskDoneTooManyTimes};
@@ -242,6 +242,59 @@ fn getters_are_served_fifo() {
         assert!(poll_once(getter.as_mut()).is_pending());
     }
     assert_eq!(poll_once(getters[0].as_mut()), Poll::Ready("x"));
+}
+
+#[test]
+fn woken_getter_that_loses_its_item_to_a_barging_get_keeps_its_place() {
+    let queue = Queue::new();
+    let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let wakers = [logging_waker(&log, 0), logging_waker(&log, 1)];
+    let mut getters = [Box::pin(queue.get()), Box::pin(queue.get())];
+    for (getter, waker) in getters.iter_mut().zip(&wakers) {
+        assert!(
+            getter
+                .as_mut()
+                .poll(&mut Context::from_waker(waker))
+                .is_pending()
+        );
+    }
+    queue.try_put(1).unwrap();
+    assert_eq!(
+        std::mem::take(&mut *log.lock().unwrap()),
+        vec![0],
+        "one item wakes one getter"
+    );
+    assert_eq!(
+        queue.try_get(),
+        Ok(1),
+        "eventlet: any get may take a buffered item"
+    );
+    assert!(
+        getters[0]
+            .as_mut()
+            .poll(&mut Context::from_waker(&wakers[0]))
+            .is_pending()
+    );
+    queue.try_put(2).unwrap();
+    assert_eq!(
+        std::mem::take(&mut *log.lock().unwrap()),
+        vec![0],
+        "getter 0 is still first"
+    );
+    assert_eq!(
+        getters[0]
+            .as_mut()
+            .poll(&mut Context::from_waker(&wakers[0])),
+        Poll::Ready(2)
+    );
+    queue.try_put(3).unwrap();
+    assert_eq!(std::mem::take(&mut *log.lock().unwrap()), vec![1]);
+    assert_eq!(
+        getters[1]
+            .as_mut()
+            .poll(&mut Context::from_waker(&wakers[1])),
+        Poll::Ready(3)
+    );
 }
 
 #[test]

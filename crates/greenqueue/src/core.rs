@@ -1,12 +1,15 @@
 //! The waiting logic every queue type shares, and the one get, put and join
 //! loop behind every face.
 //!
-//! Decisions are made under one lock. Getters wait in arrival order and take
-//! an item when they run; a getter that arrives while items are buffered takes
-//! one at once, as eventlet's does. Putters that find no room wait with their
-//! item stored here, so a getter can take it straight from them (the
-//! rendezvous) or move it into the buffer when it frees room: a waiting put is
-//! completed by a get, in arrival order, and only learns so when it runs.
+//! Decisions are made under one lock, and every listener is registered,
+//! notified and discarded under it, so the counts here match event-listener's
+//! lists exactly. Getters wait in arrival order; each item that arrives wakes
+//! one idle getter, which takes an item when it runs. A get that arrives while
+//! items are buffered takes one at once, as eventlet's does; a woken getter
+//! that finds its item gone that way waits again in a retry lane that is woken
+//! first, so it keeps its place. Putters that find no room wait with their
+//! item stored here: a get takes it straight from them (the rendezvous) or
+//! moves it into the room it frees, in arrival order, and wakes that putter.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -22,9 +25,11 @@ use crate::{Full, TaskDoneTooManyTimes};
 
 pub(crate) struct Core<T, B> {
     state: Mutex<State<T, B>>,
-    /// Waiting getters re-check the state when this fires.
-    getters_woken: Event,
-    /// Waiting putters re-check the state when this fires.
+    /// Getters waiting in arrival order.
+    getters_queue: Event,
+    /// Getters that were woken but found their item taken: woken first.
+    getters_retry: Event,
+    /// Putters in arrival order; the one whose item a get took is woken.
     putters_woken: Event,
     joined: Event,
     /// `Queue`, `LifoQueue` and `PriorityQueue` count unfinished tasks.
@@ -35,22 +40,18 @@ struct State<T, B> {
     items: B,
     /// `None` is unbounded; `Some(0)` a rendezvous.
     capacity: Option<usize>,
-    /// Waiting getters, in arrival order.
-    getters: VecDeque<u64>,
-    /// Items a put handed straight to a waiting getter (rendezvous).
-    handed: Vec<(u64, T)>,
+    /// Items handed to waiting getters when there was no room (a
+    /// rendezvous): not buffered, taken before anything else.
+    handoff: VecDeque<T>,
+    /// Waiting getters, and how many of them no notification has reached.
+    getters: usize,
+    idle_getters: usize,
     /// Waiting putters and their items, in arrival order.
-    putters: VecDeque<Putter<T>>,
+    putters: VecDeque<(u64, T)>,
     /// Putters whose item a get took: done, they only need to learn it.
     accepted: Vec<u64>,
     next_id: u64,
     unfinished: usize,
-}
-
-struct Putter<T> {
-    /// `None` for an item a cancelled getter gave back: already accepted.
-    id: Option<u64>,
-    item: T,
 }
 
 impl<T, B: Buffer<T>> Core<T, B> {
@@ -59,14 +60,16 @@ impl<T, B: Buffer<T>> Core<T, B> {
             state: Mutex::new(State {
                 items,
                 capacity,
-                getters: VecDeque::new(),
-                handed: Vec::new(),
+                handoff: VecDeque::new(),
+                getters: 0,
+                idle_getters: 0,
                 putters: VecDeque::new(),
                 accepted: Vec::new(),
                 next_id: 0,
                 unfinished: 0,
             }),
-            getters_woken: Event::new(),
+            getters_queue: Event::new(),
+            getters_retry: Event::new(),
             putters_woken: Event::new(),
             joined: Event::new(),
             tracked,
@@ -86,43 +89,35 @@ impl<T, B: Buffer<T>> Core<T, B> {
 
     pub(crate) fn try_get(&self) -> Option<T> {
         let mut state = self.lock();
-        self.get_now(&mut state, None)
+        self.get_now(&mut state)
     }
 
     /// Puts `item` in the buffer if there is room, else hands it to a waiting
-    /// getter (possible only when nothing is buffered: a rendezvous).
+    /// getter that has none handed yet (possible only at a rendezvous).
     fn put_now(&self, state: &mut State<T, B>, item: T) -> Result<(), T> {
         if state.has_room() {
             state.items.push(item);
-        } else if let Some(getter) = state.getters.pop_front() {
-            state.handed.push((getter, item));
+        } else if state.getters > state.handoff.len() {
+            state.handoff.push_back(item);
         } else {
             return Err(item);
         }
         self.count_put(state);
-        self.wake_getters(state);
+        self.wake_getter(state);
         Ok(())
     }
 
-    /// An item for getter `id` (a newcomer: `None`). A waiting getter takes
-    /// one only if enough are there for everyone ahead of it.
-    fn get_now(&self, state: &mut State<T, B>, id: Option<u64>) -> Option<T> {
-        if let Some(id) = id {
-            if let Some(at) = state.handed.iter().position(|(getter, _)| *getter == id) {
-                return Some(state.handed.swap_remove(at).1);
-            }
-            let place = state.getters.iter().position(|&getter| getter == id)?;
-            if place >= state.items.len() + state.putters.len() {
-                return None;
-            }
-            state.getters.remove(place);
-        }
-        let item = if let Some(item) = state.items.pop() {
+    /// The next item: one handed off, else a buffered one, else a waiting
+    /// putter's. Refills the room it frees from waiting putters.
+    fn get_now(&self, state: &mut State<T, B>) -> Option<T> {
+        let item = if let Some(item) = state.handoff.pop_front() {
+            item
+        } else if let Some(item) = state.items.pop() {
             item
         } else {
-            // Nothing buffered: take a waiting putter's item (a rendezvous).
-            let putter = state.putters.pop_front()?;
-            self.accept(state, putter)
+            let (putter, item) = state.putters.pop_front()?;
+            self.accept(state, putter);
+            item
         };
         self.refill(state);
         Some(item)
@@ -131,24 +126,21 @@ impl<T, B: Buffer<T>> Core<T, B> {
     /// Moves waiting putters' items into the buffer while there is room.
     fn refill(&self, state: &mut State<T, B>) {
         while state.has_room() {
-            let Some(putter) = state.putters.pop_front() else {
+            let Some((putter, item)) = state.putters.pop_front() else {
                 break;
             };
-            let item = self.accept(state, putter);
+            self.accept(state, putter);
             state.items.push(item);
-        }
-        self.wake_getters(state);
-        if !state.accepted.is_empty() {
-            self.putters_woken.notify(usize::MAX);
+            self.wake_getter(state);
         }
     }
 
-    fn accept(&self, state: &mut State<T, B>, putter: Putter<T>) -> T {
-        if let Some(id) = putter.id {
-            state.accepted.push(id);
-            self.count_put(state);
-        }
-        putter.item
+    fn accept(&self, state: &mut State<T, B>, putter: u64) {
+        state.accepted.push(putter);
+        self.count_put(state);
+        // Putters are accepted in arrival order and listen in arrival order,
+        // so the first one not yet woken is this one.
+        self.putters_woken.notify_additional(1);
     }
 
     fn count_put(&self, state: &mut State<T, B>) {
@@ -157,10 +149,14 @@ impl<T, B: Buffer<T>> Core<T, B> {
         }
     }
 
-    fn wake_getters(&self, state: &State<T, B>) {
-        let available = state.items.len() + state.putters.len();
-        if !state.handed.is_empty() || (available > 0 && !state.getters.is_empty()) {
-            self.getters_woken.notify(usize::MAX);
+    /// Wakes one getter no notification has reached yet, if there is one:
+    /// one that lost its item to a barging get first.
+    fn wake_getter(&self, state: &mut State<T, B>) {
+        if state.idle_getters > 0 {
+            state.idle_getters -= 1;
+            if self.getters_retry.notify_additional(1) == 0 {
+                self.getters_queue.notify_additional(1);
+            }
         }
     }
 
@@ -183,15 +179,11 @@ impl<T, B: Buffer<T>> Core<T, B> {
     }
 
     pub(crate) fn getting(&self) -> usize {
-        self.lock().getters.len()
+        self.lock().getters
     }
 
     pub(crate) fn putting(&self) -> usize {
-        self.lock()
-            .putters
-            .iter()
-            .filter(|p| p.id.is_some())
-            .count()
+        self.lock().putters.len()
     }
 
     /// Sets the capacity; a larger one takes waiting putters' items in, in
@@ -236,11 +228,8 @@ impl<T, B: Buffer<T>> fmt::Debug for Core<T, B> {
         debug
             .field("len", &state.items.len())
             .field("maxsize", &state.capacity)
-            .field("getting", &state.getters.len())
-            .field(
-                "putting",
-                &state.putters.iter().filter(|p| p.id.is_some()).count(),
-            );
+            .field("getting", &state.getters)
+            .field("putting", &state.putters.len());
         if self.tracked {
             debug.field("unfinished_tasks", &state.unfinished);
         }
@@ -251,8 +240,8 @@ impl<T, B: Buffer<T>> fmt::Debug for Core<T, B> {
 /// The one get loop.
 pub(crate) struct GetInner<'a, T, B: Buffer<T>> {
     core: &'a Core<T, B>,
-    /// Our place in line, once we wait.
-    id: Option<u64>,
+    /// Counted in `State::getters`.
+    waiting: bool,
     listener: Option<EventListener>,
 }
 
@@ -260,7 +249,7 @@ impl<'a, T, B: Buffer<T>> GetInner<'a, T, B> {
     pub(crate) fn new(core: &'a Core<T, B>) -> Self {
         GetInner {
             core,
-            id: None,
+            waiting: false,
             listener: None,
         }
     }
@@ -279,17 +268,22 @@ impl<T, B: Buffer<T>> EventListenerFuture for GetInner<'_, T, B> {
             if this.listener.is_none() {
                 let core = this.core;
                 let mut state = core.lock();
-                if let Some(item) = core.get_now(&mut state, this.id) {
-                    this.id = None;
+                if let Some(item) = core.get_now(&mut state) {
+                    if std::mem::take(&mut this.waiting) {
+                        state.getters -= 1;
+                    }
                     return Poll::Ready(item);
                 }
-                if this.id.is_none() {
-                    let id = Core::next_id(&mut state);
-                    state.getters.push_back(id);
-                    this.id = Some(id);
-                }
-                // Under the lock that every wake-up is sent under.
-                this.listener = Some(core.getters_woken.listen());
+                // Newcomers join the line; a woken getter whose item a barging
+                // get took waits first in line again.
+                this.listener = Some(if this.waiting {
+                    core.getters_retry.listen()
+                } else {
+                    state.getters += 1;
+                    this.waiting = true;
+                    core.getters_queue.listen()
+                });
+                state.idle_getters += 1;
             }
             if strategy.poll(&mut this.listener, cx).is_pending() {
                 return Poll::Pending;
@@ -300,25 +294,20 @@ impl<T, B: Buffer<T>> EventListenerFuture for GetInner<'_, T, B> {
 
 impl<T, B: Buffer<T>> Drop for GetInner<'_, T, B> {
     fn drop(&mut self) {
-        // Wake-ups are broadcasts: every waiter hears them, none to pass on.
-        if let Some(listener) = self.listener.take() {
-            listener.discard();
+        if !self.waiting {
+            return;
         }
-        let Some(id) = self.id.take() else { return };
         let core = self.core;
         let mut state = core.lock();
-        if let Some(at) = state.handed.iter().position(|(getter, _)| *getter == id) {
-            // An item was handed to us: it goes to the next getter, or back
-            // to the head of the line of items waiting to be taken.
-            let item = state.handed.swap_remove(at).1;
-            match state.getters.pop_front() {
-                Some(next) => state.handed.push((next, item)),
-                None => state.putters.push_front(Putter { id: None, item }),
+        state.getters -= 1;
+        if let Some(listener) = self.listener.take() {
+            if listener.discard() {
+                // Woken for an item we will not take: wake another getter.
+                core.wake_getter(&mut state);
+            } else {
+                state.idle_getters -= 1;
             }
-        } else if let Some(at) = state.getters.iter().position(|&getter| getter == id) {
-            state.getters.remove(at);
         }
-        core.wake_getters(&state);
     }
 }
 
@@ -348,9 +337,6 @@ impl<'a, T, B: Buffer<T>> PutInner<'a, T, B> {
     /// Stops putting: `Err(item)` if the item was not taken yet (it comes
     /// back), `Ok` if it was.
     pub(crate) fn withdraw(&mut self) -> Result<(), T> {
-        if let Some(listener) = self.listener.take() {
-            listener.discard();
-        }
         if let Some(item) = self.item.take() {
             return Err(item);
         }
@@ -358,6 +344,10 @@ impl<'a, T, B: Buffer<T>> PutInner<'a, T, B> {
             return Ok(());
         };
         let mut state = self.core.lock();
+        // A notification, if any, was for our own acceptance: nothing to pass on.
+        if let Some(listener) = self.listener.take() {
+            listener.discard();
+        }
         if let Some(at) = state.accepted.iter().position(|&putter| putter == id) {
             state.accepted.swap_remove(at);
             return Ok(());
@@ -365,10 +355,10 @@ impl<'a, T, B: Buffer<T>> PutInner<'a, T, B> {
         let at = state
             .putters
             .iter()
-            .position(|putter| putter.id == Some(id))
+            .position(|(putter, _)| *putter == id)
             .expect("a waiting putter is either accepted or in line");
-        let putter = state.putters.remove(at).expect("found just now");
-        Err(putter.item)
+        let (_, item) = state.putters.remove(at).expect("found just now");
+        Err(item)
     }
 }
 
@@ -390,7 +380,7 @@ impl<T, B: Buffer<T>> EventListenerFuture for PutInner<'_, T, B> {
                         Ok(()) => return Poll::Ready(()),
                         Err(item) => {
                             let id = Core::next_id(&mut state);
-                            state.putters.push_back(Putter { id: Some(id), item });
+                            state.putters.push_back((id, item));
                             this.id = Some(id);
                         }
                     },
