@@ -1,7 +1,7 @@
 //! The tour of eventlet-rs: `cargo xtask demo`.
 //!
-//! The crate map, then each primitive in a few lines (eventlet's own examples,
-//! on OS threads until greenhub lands); the facade issue makes it the full tour.
+//! The crate map, then each primitive in a few lines; the facade issue makes
+//! it the full tour of eventlet's own examples.
 
 use std::time::{Duration, Instant};
 
@@ -17,27 +17,32 @@ const CRATES: &[(&str, &str)] = &[
         "Timeout, with_timeout, is_timeout, wrap_is_timeout",
     ),
     ("greenevent", "Event"),
-    (
-        "greensem",
-        "Semaphore, BoundedSemaphore, CappedSemaphore (being written)",
-    ),
-    (
-        "greenqueue",
-        "Queue, PriorityQueue, LifoQueue, LightQueue (being written)",
-    ),
+    ("greensem", "Semaphore, BoundedSemaphore, CappedSemaphore"),
+    ("greenqueue", "Queue, PriorityQueue, LifoQueue, LightQueue"),
     (
         "greenhub",
-        "run, spawn, spawn_n, spawn_after, sleep, GreenThread (being written)",
+        "run, spawn, spawn_n, spawn_after, sleep, GreenThread",
     ),
     ("eventlet", "the facade: everything above in one import"),
 ];
 
 fn main() {
+    crate_map();
+    event();
+    semaphore();
+    queue();
+    greenthreads();
+    timeout();
+}
+
+fn crate_map() {
     println!("== eventlet-rs: eventlet's synchronization API for Rust ==");
     for (name, holds) in CRATES {
         println!("  {name:<13} {holds}");
     }
+}
 
+fn event() {
     println!("\n== Event ==");
     // eventlet: a waiter blocks in evt.wait() until another sends.
     let event = Event::<&str>::new();
@@ -47,7 +52,9 @@ fn main() {
         println!("waiter got: {:?}", waiter.join().expect("waiter ran"));
     });
     println!("second send refused: {}", event.send("again").unwrap_err());
+}
 
+fn semaphore() {
     println!("\n== Semaphore ==");
     // eventlet: five workers through a Semaphore(2); at most two inside at once.
     let sem = Semaphore::new(2);
@@ -69,7 +76,9 @@ fn main() {
         "bounded release past its value: {}",
         bounded.release().unwrap_err()
     );
+}
 
+fn queue() {
     println!("\n== Queue ==");
     // eventlet: a producer and a consumer with task_done and join.
     let queue = Queue::bounded(2);
@@ -96,7 +105,34 @@ fn main() {
         .map(|(_, job)| job)
         .collect();
     println!("priority order: {order:?}");
+}
 
+fn greenthreads() {
+    println!("\n== Greenthreads ==");
+    // eventlet: spawn runs after the spawner yields; sleep(0) round-robins.
+    let order = eventlet::run(async {
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let workers: Vec<_> = ["a", "b"]
+            .into_iter()
+            .map(|name| {
+                let log = log.clone();
+                eventlet::spawn(async move {
+                    for round in 0..2 {
+                        log.lock().expect("log").push(format!("{name}{round}"));
+                        eventlet::sleep(Duration::ZERO).await;
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.wait().await.expect("worker finished");
+        }
+        log.lock().expect("log").clone()
+    });
+    println!("round-robin order: {order:?}");
+}
+
+fn timeout() {
     println!("\n== Timeout ==");
     future::block_on(async {
         // eventlet: with Timeout(0.1): sleep(10)

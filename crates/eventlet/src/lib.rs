@@ -1,8 +1,9 @@
 //! eventlet's synchronization API for Rust, in one import.
 //!
 //! This facade re-exports the workspace's crates; it has no logic of its own.
-//! So far it holds [`greentimeout`], [`greenevent`], [`greensem`] and
-//! [`greenqueue`]; `greenhub` joins as its issue lands.
+//! It holds [`greentimeout`], [`greenevent`], [`greensem`], [`greenqueue`]
+//! and [`greenhub`]; the facade issue adds the migration table and a feature
+//! per sub-crate.
 //!
 //! ```
 //! use std::time::Duration;
@@ -50,6 +51,17 @@ pub use greenqueue::{
 pub mod queue {
     #[doc(inline)]
     pub use greenqueue::*;
+}
+
+#[doc(inline)]
+pub use greenhub::{
+    GreenThread, Hub, HubBuilder, Sleep, WaitError, run, sleep, spawn, spawn_after, spawn_n,
+};
+
+/// The hub: the whole [`greenhub`] crate.
+pub mod hub {
+    #[doc(inline)]
+    pub use greenhub::*;
 }
 
 /// Timeouts: the whole [`greentimeout`] crate.

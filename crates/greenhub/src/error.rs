@@ -1,0 +1,52 @@
+use std::error::Error;
+use std::fmt;
+
+use greenevent::Killed;
+
+/// Why a greenthread gave no output: it was killed (or cancelled), or it
+/// panicked. eventlet's `wait()` raises `GreenletExit` or re-raises the
+/// exception; here both come back as this error, and the hub carries on.
+///
+/// ```
+/// use greenhub::WaitError;
+///
+/// let panicked = greenhub::run(async {
+///     greenhub::spawn(async { panic!("boom") }).wait().await.map(|()| ())
+/// });
+/// assert_eq!(panicked, Err(WaitError::Panicked("boom".into())));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum WaitError {
+    /// Killed, or cancelled before it started: eventlet's `GreenletExit`.
+    Killed,
+    /// The task panicked; the panic's message.
+    Panicked(String),
+}
+
+impl WaitError {
+    /// Whether the greenthread was killed (or cancelled).
+    ///
+    /// ```
+    /// assert!(greenhub::WaitError::Killed.is_killed());
+    /// ```
+    pub fn is_killed(&self) -> bool {
+        matches!(self, WaitError::Killed)
+    }
+}
+
+impl From<Killed> for WaitError {
+    fn from(Killed: Killed) -> Self {
+        WaitError::Killed
+    }
+}
+
+impl fmt::Display for WaitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WaitError::Killed => fmt::Display::fmt(&Killed, f),
+            WaitError::Panicked(message) => write!(f, "greenthread panicked: {message}"),
+        }
+    }
+}
+
+impl Error for WaitError {}

@@ -1,0 +1,343 @@
+use std::any::Any;
+use std::fmt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU8, Ordering::SeqCst};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use futures_lite::FutureExt;
+use greenevent::Event;
+use greenevent::futures::{Wait, WaitTimeout};
+
+use crate::WaitError;
+
+/// A handle to a spawned task: eventlet's `GreenThread`.
+///
+/// Dropping the handle does not cancel the task. It is `Clone`, and any number
+/// of holders may wait for the task's output (`T: Clone`), from tasks or OS
+/// threads. [`kill`](GreenThread::kill) stops the task; [`link`](GreenThread::link)
+/// runs callbacks when it ends.
+///
+/// ```
+/// let answer = greenhub::run(async {
+///     let thread = greenhub::spawn(async { 6 * 7 });
+///     let other_holder = thread.clone();
+///     assert_eq!(other_holder.wait().await, Ok(42));
+///     thread.wait().await
+/// });
+/// assert_eq!(answer, Ok(42));
+/// ```
+pub struct GreenThread<T> {
+    shared: Arc<Shared<T>>,
+}
+
+struct Shared<T> {
+    state: AtomicU8,
+    result: Event<T, WaitError>,
+    /// Sent by `kill` and `cancel`: the task stops at its current await.
+    kill_switch: Event<()>,
+    links: Mutex<Links<T>>,
+}
+
+type Link<T> = Box<dyn FnOnce(&GreenThread<T>) + Send>;
+
+struct Links<T> {
+    /// Set once the result is out and every callback ran: later links run at once.
+    ended: bool,
+    waiting: Vec<Link<T>>,
+}
+
+/// Not started: `kill` and `cancel` end it without running it.
+const PENDING: u8 = 0;
+const RUNNING: u8 = 1;
+const DONE: u8 = 2;
+
+impl<T: Send + Sync + 'static> GreenThread<T> {
+    /// The handle, and the task to give the executor: it runs `future` after
+    /// `delay` unless killed first, and reports its end to the handle.
+    pub(crate) fn new<F>(
+        future: F,
+        delay: Option<Duration>,
+    ) -> (GreenThread<T>, impl Future<Output = ()> + Send + 'static)
+    where
+        F: Future<Output = T> + Send + 'static,
+    {
+        let shared = Arc::new(Shared {
+            state: AtomicU8::new(PENDING),
+            result: Event::new(),
+            kill_switch: Event::new(),
+            links: Mutex::new(Links {
+                ended: false,
+                waiting: Vec::new(),
+            }),
+        });
+        let thread = GreenThread {
+            shared: shared.clone(),
+        };
+        let task = async move {
+            // Dropped with the task, run or not: a task that ends any other
+            // way than by finishing was killed.
+            let _killed_unless_finished = ReportKilled(shared.clone());
+            if let Some(delay) = delay {
+                let killed = async {
+                    let _sent = shared.kill_switch.wait().await;
+                };
+                crate::sleep(delay).or(killed).await;
+            }
+            if shared
+                .state
+                .compare_exchange(PENDING, RUNNING, SeqCst, SeqCst)
+                .is_err()
+            {
+                return; // killed or cancelled before it started
+            }
+            let finished = async { Some(AssertUnwindSafe(future).catch_unwind().await) };
+            let killed = async {
+                let _sent = shared.kill_switch.wait().await;
+                None
+            };
+            // Killed: `or` returns and the task's future is dropped at its await.
+            let Some(outcome) = finished.or(killed).await else {
+                return;
+            };
+            let outcome = outcome.map_err(|panic| WaitError::Panicked(panic_message(&*panic)));
+            GreenThread { shared }.finish(outcome);
+        };
+        (thread, task)
+    }
+}
+
+impl<T> GreenThread<T> {
+    /// Stores the outcome and runs the links, once: the first end wins.
+    fn finish(&self, outcome: Result<T, WaitError>) {
+        if self.shared.state.swap(DONE, SeqCst) == DONE {
+            return;
+        }
+        // Sent once: only the first `finish` gets here.
+        let _ = match outcome {
+            Ok(value) => self.shared.result.send(value).map_err(drop),
+            Err(error) => self.shared.result.send_exception(error).map_err(drop),
+        };
+        loop {
+            let callbacks = {
+                let mut links = self.links();
+                if links.waiting.is_empty() {
+                    links.ended = true;
+                    break;
+                }
+                std::mem::take(&mut links.waiting)
+            };
+            // Outside the lock: a callback may link more callbacks.
+            for callback in callbacks {
+                callback(self);
+            }
+        }
+    }
+
+    fn links(&self) -> MutexGuard<'_, Links<T>> {
+        // A panicking callback leaves the list as it was before it ran.
+        self.shared
+            .links
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Stops the task: one that has not started never runs; a running one is
+    /// dropped at its current await point (every primitive of this workspace
+    /// is cancel-safe there); a finished one is untouched. Waiters then get
+    /// `Err(WaitError::Killed)`. eventlet's `kill()`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use greenhub::WaitError;
+    ///
+    /// greenhub::run(async {
+    ///     let sleeper = greenhub::spawn(greenhub::sleep(Duration::from_secs(60)));
+    ///     greenhub::sleep(Duration::ZERO).await; // let it start
+    ///     sleeper.kill();
+    ///     assert_eq!(sleeper.wait().await, Err(WaitError::Killed));
+    /// });
+    /// ```
+    pub fn kill(&self) {
+        if self
+            .shared
+            .state
+            .compare_exchange(PENDING, RUNNING, SeqCst, SeqCst)
+            .is_ok()
+        {
+            // We took the start from the task, which will find it taken and
+            // leave: it is dead now, not when the hub next runs it.
+            self.finish(Err(WaitError::Killed));
+        }
+        // Wakes the task: to stop where it waits, or to leave at once.
+        let _ = self.shared.kill_switch.send(());
+    }
+
+    /// Stops the task only if it has not started, as eventlet's
+    /// `spawn_after(..).cancel()`; `true` if it did.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// greenhub::run(async {
+    ///     let later = greenhub::spawn_after(Duration::from_secs(60), async { "never" });
+    ///     assert!(later.cancel());
+    ///     assert!(later.wait().await.unwrap_err().is_killed());
+    /// });
+    /// ```
+    pub fn cancel(&self) -> bool {
+        if self.shared.state.load(SeqCst) != PENDING {
+            return false;
+        }
+        self.kill();
+        true
+    }
+
+    /// Whether the task has ended: finished, panicked, killed or cancelled.
+    ///
+    /// ```
+    /// greenhub::run(async {
+    ///     let thread = greenhub::spawn(async {});
+    ///     assert!(!thread.is_dead());
+    ///     thread.wait().await.unwrap();
+    ///     assert!(thread.is_dead());
+    /// });
+    /// ```
+    pub fn is_dead(&self) -> bool {
+        self.shared.result.ready()
+    }
+
+    /// Calls `callback` once when the task ends, after the ones linked before
+    /// it; at once if the task has already ended. eventlet's `link`.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// greenhub::run({
+    ///     let seen = seen.clone();
+    ///     async move {
+    ///         let thread = greenhub::spawn(async { 5 });
+    ///         let log = seen.clone();
+    ///         thread.link(move |ended| log.lock().unwrap().push(ended.is_dead()));
+    ///         thread.wait().await.unwrap();
+    ///     }
+    /// });
+    /// assert_eq!(*seen.lock().unwrap(), vec![true]);
+    /// ```
+    pub fn link(&self, callback: impl FnOnce(&GreenThread<T>) + Send + 'static) {
+        let mut links = self.links();
+        if links.ended {
+            drop(links);
+            callback(self);
+        } else {
+            links.waiting.push(Box::new(callback));
+        }
+    }
+}
+
+impl<T: Clone> GreenThread<T> {
+    /// Waits for the task's output: `Err(WaitError::Killed)` if it was killed,
+    /// `Err(WaitError::Panicked(message))` if it panicked. eventlet's `wait()`.
+    ///
+    /// ```
+    /// let out = greenhub::run(async { greenhub::spawn(async { "done" }).wait().await });
+    /// assert_eq!(out, Ok("done"));
+    /// ```
+    pub fn wait(&self) -> Wait<'_, T, WaitError> {
+        self.shared.result.wait()
+    }
+
+    /// [`wait`](GreenThread::wait), bounded: `None` if the task has not ended
+    /// within `timeout`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// greenhub::run(async {
+    ///     let slow = greenhub::spawn(greenhub::sleep(Duration::from_secs(60)));
+    ///     assert_eq!(slow.wait_timeout(Duration::from_millis(5)).await, None);
+    ///     slow.kill();
+    /// });
+    /// ```
+    pub fn wait_timeout(&self, timeout: Duration) -> WaitTimeout<'_, T, WaitError> {
+        self.shared.result.wait_timeout(timeout)
+    }
+
+    /// [`wait`](GreenThread::wait) for OS threads.
+    ///
+    /// # Blocking
+    /// This blocks the calling thread: in a greenthread use
+    /// [`wait`](GreenThread::wait).
+    ///
+    /// ```
+    /// let thread = greenhub::spawn(async { 1 + 1 });
+    /// assert_eq!(thread.wait_blocking(), Ok(2));
+    /// ```
+    pub fn wait_blocking(&self) -> Result<T, WaitError> {
+        self.shared.result.wait_blocking()
+    }
+
+    /// [`wait_blocking`](GreenThread::wait_blocking), bounded: `None` if the
+    /// task has not ended within `timeout`.
+    ///
+    /// # Blocking
+    /// This blocks the calling thread: in a greenthread use
+    /// [`wait_timeout`](GreenThread::wait_timeout).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let slow = greenhub::spawn(greenhub::sleep(Duration::from_secs(60)));
+    /// assert_eq!(slow.wait_blocking_timeout(Duration::from_millis(5)), None);
+    /// slow.kill();
+    /// ```
+    pub fn wait_blocking_timeout(&self, timeout: Duration) -> Option<Result<T, WaitError>> {
+        self.shared.result.wait_blocking_timeout(timeout)
+    }
+}
+
+impl<T> Clone for GreenThread<T> {
+    fn clone(&self) -> Self {
+        GreenThread {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<T> fmt::Debug for GreenThread<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match self.shared.state.load(SeqCst) {
+            PENDING => "pending",
+            RUNNING => "running",
+            _ => "dead",
+        };
+        f.debug_struct("GreenThread")
+            .field("state", &state)
+            .finish()
+    }
+}
+
+/// Reports `Killed` when the task is dropped without having finished.
+struct ReportKilled<T>(Arc<Shared<T>>);
+
+impl<T> Drop for ReportKilled<T> {
+    fn drop(&mut self) {
+        GreenThread {
+            shared: self.0.clone(),
+        }
+        .finish(Err(WaitError::Killed));
+    }
+}
+
+/// The message of a panic payload, as the panic hook prints it.
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_string()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "a panic with a non-string payload".to_string()
+    }
+}
