@@ -442,3 +442,60 @@ fn greenthread_and_hub_are_send_and_sync() {
     send_sync(&sleep(Duration::ZERO));
     thread.wait_blocking().unwrap();
 }
+
+#[test]
+fn spawn_works_from_inside_a_tokio_program() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let out = runtime.block_on(async {
+        let thread = greenhub::spawn(async {
+            sleep(Duration::from_millis(1)).await;
+            "from the global hub"
+        });
+        thread.wait().await
+    });
+    assert_eq!(out, Ok("from the global hub"));
+}
+
+/// Run by `global_hub_threads_come_from_the_environment` in a process of its
+/// own, since the global hub starts once per process.
+#[test]
+#[ignore = "run in a child process by global_hub_threads_come_from_the_environment"]
+fn global_hub_reports_its_thread_count() {
+    let expected: usize = std::env::var("EXPECTED_HUB_THREADS")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(Hub::global().threads(), expected);
+    assert_eq!(greenhub::run(async { 1 }), 1);
+}
+
+#[test]
+fn global_hub_threads_come_from_the_environment() {
+    for (setting, expected) in [(Some("3"), 3), (None, 1), (Some("not a number"), 1)] {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child
+            .args([
+                "--exact",
+                "global_hub_reports_its_thread_count",
+                "--ignored",
+            ])
+            .env("EXPECTED_HUB_THREADS", expected.to_string());
+        match setting {
+            Some(value) => child.env("GREENHUB_THREADS", value),
+            None => child.env_remove("GREENHUB_THREADS"),
+        };
+        let output = child.output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "GREENHUB_THREADS={setting:?}: {stdout}"
+        );
+        assert!(
+            stdout.contains("1 passed"),
+            "the child ran the check: {stdout}"
+        );
+    }
+}
