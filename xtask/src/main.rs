@@ -13,7 +13,9 @@ cargo xtask <command>
 
 commands:
   ci             what CI runs: fmt check, clippy (-D warnings), all tests with
-                 doctests, docs (-D warnings), then every example of the workspace
+                 doctests, docs (-D warnings), every example (its output checked
+                 against its `// expect:` lines), the facade with each single
+                 feature, and `cargo package` of the published crates
   loom           the loom models (tests named loom_*, built with --cfg eventlet_loom)
   stress         the bounded stress tests (STRESS_SECS sets their time, default 60)
   bench [--quick]
@@ -66,17 +68,50 @@ fn ci() -> Result<(), String> {
         &["doc", "--workspace", "--no-deps"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
-    for (package, example) in examples()? {
+    for (package, example, source) in examples()? {
         let step = format!("example {package}/{example}");
-        cargo(
+        let output = cargo_stdout(
             &step,
             &["run", "--quiet", "-p", &package, "--example", &example],
+        )?;
+        check_expected_lines(&step, &source, &output)?;
+    }
+    for feature in FACADE_FEATURES {
+        let step = format!("facade with only `{feature}`");
+        cargo(
+            &step,
+            &[
+                "check",
+                "-p",
+                "eventlet",
+                "--no-default-features",
+                "--features",
+                feature,
+            ],
             &[],
         )?;
     }
+    let mut package = vec!["package", "--allow-dirty"];
+    for krate in PUBLISHED {
+        package.extend(["-p", krate]);
+    }
+    cargo("package", &package, &[])?;
     println!("xtask ci: all steps passed");
     Ok(())
 }
+
+/// The facade's features: each must build on its own.
+const FACADE_FEATURES: [&str; 5] = ["event", "semaphore", "queue", "timeout", "hub"];
+
+/// The crates meant for crates.io, in dependency order.
+const PUBLISHED: [&str; 6] = [
+    "greentimeout",
+    "greenevent",
+    "greensem",
+    "greenqueue",
+    "greenhub",
+    "eventlet",
+];
 
 fn loom() -> Result<(), String> {
     // `--cfg loom` would reach every dependency, and async-io does not build
@@ -155,9 +190,48 @@ fn cargo(step: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<(), String>
     }
 }
 
-/// Every `crates/<package>/examples/<name>.rs`, as (package, name), sorted.
-/// Each crate's directory is named after its package.
-fn examples() -> Result<Vec<(String, String)>, String> {
+/// Runs `cargo args` at the workspace root and returns what it printed;
+/// stderr passes through.
+fn cargo_stdout(step: &str, args: &[&str]) -> Result<String, String> {
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    eprintln!("==> {step}: cargo {}", args.join(" "));
+    let output = Command::new(cargo)
+        .args(args)
+        .current_dir(workspace_root())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("step `{step}` could not start cargo: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    print!("{stdout}");
+    if output.status.success() {
+        Ok(stdout)
+    } else {
+        Err(format!("step `{step}` failed ({})", output.status))
+    }
+}
+
+/// Every `// expect: <line>` of an example's source must be a line of its
+/// output; order is not checked, as eventlet leaves much of it unspecified.
+fn check_expected_lines(step: &str, source: &Path, output: &str) -> Result<(), String> {
+    let source =
+        fs::read_to_string(source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+    let missing: Vec<&str> = source
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("// expect: "))
+        .filter(|expected| !output.lines().any(|line| line.trim() == *expected))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "step `{step}`: the output lacks the expected lines {missing:?}"
+        ))
+    }
+}
+
+/// Every `crates/<package>/examples/<name>.rs`, as (package, name, path),
+/// sorted. Each crate's directory is named after its package.
+fn examples() -> Result<Vec<(String, String, PathBuf)>, String> {
     let mut found = Vec::new();
     for krate in read_dir(&workspace_root().join("crates"))? {
         let examples = krate.join("examples");
@@ -168,7 +242,7 @@ fn examples() -> Result<Vec<(String, String)>, String> {
         for file in read_dir(&examples)? {
             if file.extension() == Some(OsStr::new("rs")) {
                 let name = file.file_stem().map(|s| s.to_string_lossy().into_owned());
-                found.push((package.clone(), name.unwrap_or_default()));
+                found.push((package.clone(), name.unwrap_or_default(), file));
             }
         }
     }

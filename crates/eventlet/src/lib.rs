@@ -1,35 +1,142 @@
 //! eventlet's synchronization API for Rust, in one import.
 //!
-//! This facade re-exports the workspace's crates; it has no logic of its own.
-//! It holds [`greentimeout`], [`greenevent`], [`greensem`], [`greenqueue`]
-//! and [`greenhub`]; the facade issue adds the migration table and a feature
-//! per sub-crate.
+//! This facade re-exports the workspace's crates and has no logic of its own:
+//! [`greenevent`], [`greensem`], [`greenqueue`], [`greentimeout`] and
+//! [`greenhub`], each also reachable as a module ([`event`], [`semaphore`],
+//! [`queue`], [`timeout`], [`hub`]) and each behind a cargo feature of the
+//! same name, all on by default.
+//!
+//! # A short tour
 //!
 //! ```
 //! use std::time::Duration;
-//! use eventlet::{with_timeout, Timeout};
+//! use eventlet::{Event, Queue, Semaphore, Timeout, sleep, spawn, with_timeout};
 //!
-//! let timeout = Timeout::new(Duration::from_secs(1));
-//! assert!(timeout.pending());
-//! let done = futures_lite::future::block_on(with_timeout(Duration::from_secs(1), async { 1 }));
-//! assert_eq!(done, Ok(1));
+//! let summary = eventlet::run(async {
+//!     // Greenthreads: spawn, then wait for their output.
+//!     let worker = spawn(async { 6 * 7 });
+//!     assert_eq!(worker.wait().await, Ok(42));
+//!
+//!     // An Event broadcasts one value to every waiter.
+//!     let ready = std::sync::Arc::new(Event::<&str>::new());
+//!     let waiter = { let ready = ready.clone(); spawn(async move { ready.wait().await }) };
+//!     ready.send("go").unwrap();
+//!     assert_eq!(waiter.wait().await, Ok(Ok("go")));
+//!
+//!     // A Semaphore bounds concurrency; its guard gives the permit back.
+//!     let limit = Semaphore::new(2);
+//!     let permit = limit.acquire().await;
+//!     assert_eq!(limit.counter(), 1);
+//!     drop(permit);
+//!
+//!     // A Queue with task tracking.
+//!     let jobs = Queue::bounded(10);
+//!     jobs.put("job").await;
+//!     let job = jobs.get().await;
+//!     jobs.task_done().unwrap();
+//!     jobs.join().await;
+//!
+//!     // Timeouts bound any future.
+//!     let slow = sleep(Duration::from_secs(60));
+//!     assert!(with_timeout(Duration::from_millis(5), slow).await.is_err());
+//!     let timeout = Timeout::new(Duration::from_secs(1));
+//!     timeout.scope(async { job }).await
+//! });
+//! assert_eq!(summary, Ok("job"));
 //! ```
+//!
+//! # From eventlet to Rust
+//!
+//! Every waiting operation has the faces `op()` (async), `op_timeout(d)`,
+//! `op_blocking()` (OS threads), `op_blocking_timeout(d)` and `try_op()`
+//! (never waits); the table names the one closest to eventlet's call. eventlet's
+//! exceptions become `Result`s; its `None` on timeout becomes `None` or an error
+//! that cannot be confused with a value.
+//!
+//! | eventlet | Rust | difference |
+//! |---|---|---|
+//! | `Event()` | [`Event::new`] | typed value and error: `Event<T, E = Killed>` |
+//! | `evt.send(value)` | [`Event::send`] | a second send is `Err(AlreadySent(value))`, not `AssertionError` |
+//! | `evt.send_exception(exc)` | [`Event::send_exception`] | every waiter gets `Err(exc.clone())` |
+//! | `evt.wait()` | [`Event::wait`], [`Event::wait_blocking`] | returns `Result<T, E>` |
+//! | `evt.wait(timeout)` | [`Event::wait_timeout`], [`Event::wait_blocking_timeout`] | `None` on timeout, never confused with a sent value |
+//! | `evt.ready()` | [`Event::ready`] | |
+//! | `evt.has_result()` | [`Event::has_result`] | |
+//! | `evt.has_exception()` | [`Event::has_exception`] | |
+//! | `evt.poll()` | [`Event::poll`] | `Some(Err(e))` where eventlet raises |
+//! | `evt.poll_result()` | [`Event::poll_result`] | |
+//! | `evt.poll_exception()` | [`Event::poll_exception`] | returns the error (eventlet raises it) |
+//! | `evt.reset()` | [`Event::reset`] | `Err(NotSent)` on an unsent event |
+//! | `Semaphore(n)` | [`Semaphore::new`] | `usize`: negative counts cannot be written |
+//! | `sem.acquire()` | [`Semaphore::acquire`], [`Semaphore::acquire_blocking`] | gives a [`SemaphoreGuard`] that releases on drop |
+//! | `with sem:` | `let _permit = sem.acquire().await;` | the guard's scope is the block |
+//! | `sem.acquire(blocking=False)` | [`Semaphore::try_acquire`] | `Option<SemaphoreGuard>` |
+//! | `sem.acquire(timeout=t)` | [`Semaphore::acquire_timeout`] | `None` on timeout |
+//! | `sem.release()` | [`Semaphore::release`], or drop the guard | no upper bound, as eventlet |
+//! | `sem.locked()` | [`Semaphore::locked`] | |
+//! | `sem.bounded()` | [`Semaphore::bounded`] | always `false`, as eventlet |
+//! | `sem.balance` | [`Semaphore::balance`] | `isize`, negative while tasks wait |
+//! | `sem.counter` | [`Semaphore::counter`] | |
+//! | `BoundedSemaphore(n)` | [`BoundedSemaphore::new`] | |
+//! | `bsem.release()` past the limit | [`BoundedSemaphore::release`] | `Err(ReleasedTooManyTimes)`, not `ValueError` |
+//! | `CappedSemaphore(count, limit)` | [`CappedSemaphore::new`] | `Err(InvalidBounds)` if `count > limit`; also [`CappedSemaphore::with_bounds`] |
+//! | `csem.acquire()` | [`CappedSemaphore::acquire`] | no guard |
+//! | `csem.acquire(blocking=False)` | [`CappedSemaphore::try_acquire`] | `bool` |
+//! | `csem.release()` | [`CappedSemaphore::release`] | waits at the limit *before* adding: the count never passes it |
+//! | `csem.release(blocking=False)` | [`CappedSemaphore::try_release`] | `bool` |
+//! | `csem.locked()`, `csem.bounded()`, `csem.balance` | [`CappedSemaphore::locked`], [`CappedSemaphore::bounded`], [`CappedSemaphore::balance`] | plus [`CappedSemaphore::count`] |
+//! | `Queue()`, `Queue(None)` | [`Queue::new`] | unbounded |
+//! | `Queue(n)` | [`Queue::bounded`] | `bounded(0)` is eventlet's `Queue(0)` rendezvous |
+//! | `LightQueue`, `PriorityQueue`, `LifoQueue` | [`LightQueue`], [`PriorityQueue`], [`LifoQueue`] | |
+//! | `q.put(item)` | [`Queue::put`], [`Queue::put_blocking`] | |
+//! | `q.put(item, timeout=t)` | [`Queue::put_timeout`] | `Err(Full(item))`: the item comes back |
+//! | `q.put_nowait(item)` | [`Queue::try_put`] | `Err(Full(item))` |
+//! | `q.get()` | [`Queue::get`], [`Queue::get_blocking`] | |
+//! | `q.get(timeout=t)` | [`Queue::get_timeout`] | `Err(Empty)` |
+//! | `q.get_nowait()` | [`Queue::try_get`] | on a rendezvous, takes from a waiting putter (eventlet raises `Empty`) |
+//! | `q.qsize()`, `q.empty()`, `q.full()` | [`Queue::len`], [`Queue::is_empty`], [`Queue::is_full`] | |
+//! | `q.maxsize` | [`Queue::maxsize`] | `Option<usize>` |
+//! | `q.resize(n)` | [`Queue::resize`] | `None` for unbounded; negative sizes cannot be written |
+//! | `q.getting()`, `q.putting()` | [`Queue::getting`], [`Queue::putting`] | |
+//! | `q.task_done()` | [`Queue::task_done`] | `Err(TaskDoneTooManyTimes)`, not `ValueError` |
+//! | `q.join()` | [`Queue::join`], [`Queue::join_blocking`] | also [`Queue::join_timeout`], which eventlet lacks |
+//! | `q.unfinished_tasks` | [`Queue::unfinished_tasks`] | |
+//! | `queue.Full`, `queue.Empty` | [`Full`], [`Empty`] | `Full` carries the item |
+//! | `Timeout(s)` | [`Timeout::new`] | starts at once, as eventlet |
+//! | `with Timeout(s):` | [`Timeout::scope`] | the bounded future is dropped at its await; the scope gives `Err(Elapsed)` |
+//! | `Timeout(s, False)` | `timeout.scope(fut).await.ok()` | |
+//! | `Timeout(s, MyError)` | `timeout.scope(fut).await.map_err(\|_\| MyError)` | |
+//! | `Timeout(None)` | `Timeout::new(None)` | never fires |
+//! | `timeout.cancel()`, `timeout.start()`, `timeout.pending` | [`Timeout::cancel`], [`Timeout::start`], [`Timeout::pending`] | `start` while pending is `Err(AlreadyStarted)` |
+//! | `except Timeout as t: if t is timeout` | [`Elapsed::is`] | |
+//! | `with_timeout(s, f)` | [`with_timeout()`] | `Err(Elapsed)` |
+//! | `with_timeout(s, f, timeout_value=v)` | [`with_timeout_or`] | |
+//! | `is_timeout(obj)` | [`is_timeout()`], [`IsTimeout`] | walks the `source()` chain |
+//! | `wrap_is_timeout(base)` | [`wrap_is_timeout`] | tags a value (`f().map_err(wrap_is_timeout)`), does not mutate a class |
+//! | `eventlet.spawn(f)` | [`spawn`] | a [`GreenThread`]; dropping it does not cancel the task |
+//! | `eventlet.spawn_n(f)` | [`spawn_n`] | a panic is printed, the hub carries on |
+//! | `eventlet.spawn_after(s, f)` | [`spawn_after`] | |
+//! | `eventlet.sleep(s)`, `sleep(0)` | [`sleep()`] | `sleep(Duration::ZERO)` yields once |
+//! | the hub's main loop | [`run`], [`Hub`] | `GREENHUB_THREADS` sets the global hub's threads (default 1) |
+//! | `gt.wait()` | [`GreenThread::wait`], [`GreenThread::wait_blocking`] | `Err(WaitError::Killed)` or `Err(WaitError::Panicked(message))` |
+//! | `gt.kill()` | [`GreenThread::kill`] | the task stops at its next await (not synchronously) |
+//! | `gt.cancel()` | [`GreenThread::cancel`] | `true` if it had not started |
+//! | `gt.link(f)` | [`GreenThread::link`] | |
+//! | `gt.dead` | [`GreenThread::is_dead`] | |
+//! | `GreenletExit` | [`Killed`], [`WaitError::Killed`] | |
 
-#[doc(inline)]
-pub use greentimeout::{
-    AlreadyStarted, Elapsed, IsTimeout, TaggedTimeout, Timeout, is_timeout, with_timeout,
-    with_timeout_or, wrap_is_timeout,
-};
-
+#[cfg(feature = "event")]
 #[doc(inline)]
 pub use greenevent::{AlreadySent, Event, Killed, NotSent};
 
 /// Events: the whole [`greenevent`] crate.
+#[cfg(feature = "event")]
 pub mod event {
     #[doc(inline)]
     pub use greenevent::*;
 }
 
+#[cfg(feature = "semaphore")]
 #[doc(inline)]
 pub use greensem::{
     BoundedSemaphore, CappedSemaphore, InvalidBounds, ReleasedTooManyTimes, Semaphore,
@@ -37,35 +144,60 @@ pub use greensem::{
 };
 
 /// Semaphores: the whole [`greensem`] crate.
+#[cfg(feature = "semaphore")]
 pub mod semaphore {
     #[doc(inline)]
     pub use greensem::*;
 }
 
+#[cfg(feature = "queue")]
 #[doc(inline)]
 pub use greenqueue::{
     Empty, Full, LifoQueue, LightQueue, PriorityQueue, Queue, TaskDoneTooManyTimes,
 };
 
 /// Queues: the whole [`greenqueue`] crate.
+#[cfg(feature = "queue")]
 pub mod queue {
     #[doc(inline)]
     pub use greenqueue::*;
 }
 
+#[cfg(feature = "timeout")]
+#[doc(inline)]
+pub use greentimeout::{
+    AlreadyStarted, Elapsed, IsTimeout, TaggedTimeout, Timeout, is_timeout, with_timeout,
+    with_timeout_or, wrap_is_timeout,
+};
+
+/// Timeouts: the whole [`greentimeout`] crate.
+#[cfg(feature = "timeout")]
+pub mod timeout {
+    #[doc(inline)]
+    pub use greentimeout::*;
+}
+
+#[cfg(feature = "hub")]
 #[doc(inline)]
 pub use greenhub::{
     GreenThread, Hub, HubBuilder, Sleep, WaitError, run, sleep, spawn, spawn_after, spawn_n,
 };
 
 /// The hub: the whole [`greenhub`] crate.
+#[cfg(feature = "hub")]
 pub mod hub {
     #[doc(inline)]
     pub use greenhub::*;
 }
 
-/// Timeouts: the whole [`greentimeout`] crate.
-pub mod timeout {
-    #[doc(inline)]
-    pub use greentimeout::*;
-}
+// The workspace README's Rust examples run as doctests.
+#[cfg(all(
+    doctest,
+    feature = "event",
+    feature = "hub",
+    feature = "queue",
+    feature = "semaphore",
+    feature = "timeout"
+))]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
