@@ -139,7 +139,7 @@ fn loom() -> Result<(), String> {
 
 fn stress() -> Result<(), String> {
     // Stress tests are `#[ignore]`d so that `cargo test` stays quick; the
-    // tests read STRESS_SECS themselves.
+    // tests read STRESS_SECS themselves and print their figures.
     cargo(
         "stress",
         &[
@@ -150,6 +150,7 @@ fn stress() -> Result<(), String> {
             "stress",
             "--",
             "--ignored",
+            "--nocapture",
         ],
         &[],
     )

@@ -81,22 +81,30 @@ impl<T: Ord> Ord for Ranked<T> {
     }
 }
 
+/// A bounded queue reserves room for this many items at most up front; past
+/// that its buffer grows as it fills.
+const RESERVE_AT_MOST: usize = 1024;
+
+fn reserve(capacity: Option<usize>) -> usize {
+    capacity.map_or(0, |capacity| capacity.min(RESERVE_AT_MOST))
+}
+
 impl<T> Fifo<T> {
-    pub(crate) fn new() -> Self {
-        Fifo(VecDeque::new())
+    pub(crate) fn new(capacity: Option<usize>) -> Self {
+        Fifo(VecDeque::with_capacity(reserve(capacity)))
     }
 }
 
 impl<T> Lifo<T> {
-    pub(crate) fn new() -> Self {
-        Lifo(Vec::new())
+    pub(crate) fn new(capacity: Option<usize>) -> Self {
+        Lifo(Vec::with_capacity(reserve(capacity)))
     }
 }
 
 impl<T: Ord> Priority<T> {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(capacity: Option<usize>) -> Self {
         Priority {
-            heap: BinaryHeap::new(),
+            heap: BinaryHeap::with_capacity(reserve(capacity)),
             next: 0,
         }
     }
