@@ -16,7 +16,7 @@ commands:
                  doctests, docs (-D warnings), every example (its output checked
                  against its `// expect:` lines), the facade with each single
                  feature, and `cargo package` of the published crates
-  loom           the loom models (tests named loom_*, built with --cfg eventlet_loom)
+  loom           the loom models (tests/tests/loom_models.rs, built with --cfg eventlet_loom)
   stress         the bounded stress tests (STRESS_SECS sets their time, default 60)
   bench [--quick]
                  every criterion bench in benches/; --quick runs each briefly
@@ -126,6 +126,8 @@ fn loom() -> Result<(), String> {
             "--release",
             "-p",
             "eventlet-tests",
+            "--test",
+            "loom_models",
             "--target-dir",
             &target.to_string_lossy(),
             "loom",

@@ -1,7 +1,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -10,6 +10,7 @@ use event_listener_strategy::{EventListenerFuture, FutureWrapper, Strategy};
 use greentimeout::futures::WithTimeout;
 use pin_project_lite::pin_project;
 
+use crate::sync::{Mutex, MutexGuard};
 use crate::{AlreadySent, Killed, NotSent};
 
 /// What a send delivers: shared by every waiter it wakes.
@@ -52,18 +53,20 @@ pub struct Event<T = (), E = Killed> {
 }
 
 impl<T, E> Event<T, E> {
-    /// A new, unsent event.
-    ///
-    /// ```
-    /// use greenevent::Event;
-    ///
-    /// static READY: Event = Event::new();
-    /// assert!(!READY.ready());
-    /// ```
-    pub const fn new() -> Self {
-        Event {
-            outcome: Mutex::new(None),
-            waiters: event_listener::Event::with_tag(),
+    const_unless_loom! {
+        /// A new, unsent event.
+        ///
+        /// ```
+        /// use greenevent::Event;
+        ///
+        /// static READY: Event = Event::new();
+        /// assert!(!READY.ready());
+        /// ```
+        pub fn new() -> Self {
+            Event {
+                outcome: Mutex::new(None),
+                waiters: event_listener::Event::with_tag(),
+            }
         }
     }
 

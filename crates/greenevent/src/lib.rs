@@ -20,6 +20,9 @@
 //! `wait_timeout(d)`, `wait_blocking()` and `wait_blocking_timeout(d)`, all
 //! one implementation; `poll()` never waits.
 
+#[macro_use]
+mod sync;
+
 mod error;
 mod event;
 

@@ -14,13 +14,14 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::pin::Pin;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::PoisonError;
 use std::task::Poll;
 
 use event_listener::{Event, EventListener, Listener};
 use event_listener_strategy::{EventListenerFuture, Strategy};
 
 use crate::buffer::Buffer;
+use crate::sync::{Mutex, MutexGuard};
 use crate::{Full, TaskDoneTooManyTimes};
 
 pub(crate) struct Core<T, B> {

@@ -35,6 +35,7 @@ mod lifo;
 mod light;
 mod priority;
 mod queue;
+mod sync;
 
 pub use error::{Empty, Full, TaskDoneTooManyTimes};
 pub use lifo::LifoQueue;

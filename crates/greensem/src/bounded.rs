@@ -21,22 +21,24 @@ pub struct BoundedSemaphore {
 }
 
 impl BoundedSemaphore {
-    /// A semaphore with `permits` free permits, which is also its limit.
-    ///
-    /// # Panics
-    /// If `permits` is `usize::MAX`, which stands for "no limit" inside.
-    ///
-    /// ```
-    /// let sem = greensem::BoundedSemaphore::new(2);
-    /// assert_eq!(sem.counter(), 2);
-    /// ```
-    pub const fn new(permits: usize) -> BoundedSemaphore {
-        assert!(
-            permits < usize::MAX,
-            "a BoundedSemaphore needs a limit below usize::MAX"
-        );
-        BoundedSemaphore {
-            core: Core::new(permits, permits),
+    const_unless_loom! {
+        /// A semaphore with `permits` free permits, which is also its limit.
+        ///
+        /// # Panics
+        /// If `permits` is `usize::MAX`, which stands for "no limit" inside.
+        ///
+        /// ```
+        /// let sem = greensem::BoundedSemaphore::new(2);
+        /// assert_eq!(sem.counter(), 2);
+        /// ```
+        pub fn new(permits: usize) -> BoundedSemaphore {
+            assert!(
+                permits < usize::MAX,
+                "a BoundedSemaphore needs a limit below usize::MAX"
+            );
+            BoundedSemaphore {
+                core: Core::new(permits, permits),
+            }
         }
     }
 

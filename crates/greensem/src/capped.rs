@@ -2,7 +2,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::PoisonError;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -12,6 +12,7 @@ use greentimeout::futures::WithTimeout;
 use pin_project_lite::pin_project;
 
 use crate::InvalidBounds;
+use crate::sync::{Mutex, MutexGuard};
 
 /// A semaphore whose count stays between two bounds: eventlet's
 /// `CappedSemaphore`.

@@ -4,13 +4,14 @@
 use std::fmt;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::Ordering::SeqCst;
 use std::task::Poll;
 
 use event_listener::{Event, EventListener, Listener};
 use event_listener_strategy::{EventListenerFuture, Strategy};
 
 use crate::ReleasedTooManyTimes;
+use crate::sync::{AtomicUsize, seq_cst_for_loom};
 
 /// eventlet's semaphore state: a counter and a FIFO of waiters.
 ///
@@ -32,13 +33,15 @@ pub(crate) struct Core {
 }
 
 impl Core {
-    pub(crate) const fn new(permits: usize, limit: usize) -> Core {
-        Core {
-            permits: AtomicUsize::new(permits),
-            waiting: AtomicUsize::new(0),
-            queue: Event::new(),
-            retry: Event::new(),
-            limit,
+    const_unless_loom! {
+        pub(crate) fn new(permits: usize, limit: usize) -> Core {
+            Core {
+                permits: AtomicUsize::new(permits),
+                waiting: AtomicUsize::new(0),
+                queue: Event::new(),
+                retry: Event::new(),
+                limit,
+            }
         }
     }
 
@@ -70,6 +73,7 @@ impl Core {
         }
         // The permit is counted before `waiting` is read, and a waiter is
         // counted before it reads the permits: one of the two sees the other.
+        seq_cst_for_loom();
         if self.waiting.load(SeqCst) > 0 {
             self.wake_one();
         }
@@ -176,14 +180,20 @@ impl<H: CoreRef> AcquirePermit<H> {
 
     /// Stops waiting. A notification this waiter received but did not use
     /// goes to the next waiter, so no wake-up is lost.
+    ///
+    /// The order matters (loom found it): uncount first, then pass the
+    /// notification on. A newcomer that still saw us counted skips its own
+    /// look at the permits, leaving them to those ahead; so by the time we
+    /// pass a notification on, it must either be listening already or see
+    /// nobody ahead and look for itself.
     fn leave_queue(&mut self) {
+        if std::mem::take(&mut self.queued) {
+            self.core().waiting.fetch_sub(1, SeqCst);
+        }
         if let Some(listener) = self.listener.take() {
             if listener.discard() {
                 self.core().wake_one();
             }
-        }
-        if std::mem::take(&mut self.queued) {
-            self.core().waiting.fetch_sub(1, SeqCst);
         }
     }
 }
@@ -208,7 +218,9 @@ impl<H: CoreRef> EventListenerFuture for AcquirePermit<H> {
             // The first waiter must look again: a release may have come
             // between the look above and the count, and notified no one.
             // Later waiters leave permits to those ahead of them.
-            if this.core().waiting.fetch_add(1, SeqCst) == 0 && this.take() {
+            let ahead = this.core().waiting.fetch_add(1, SeqCst);
+            seq_cst_for_loom();
+            if ahead == 0 && this.take() {
                 return Poll::Ready(this.handle.take().expect("polled after completion"));
             }
         }
@@ -216,7 +228,10 @@ impl<H: CoreRef> EventListenerFuture for AcquirePermit<H> {
             if strategy.poll(&mut this.listener, cx).is_pending() {
                 return Poll::Pending;
             }
-            // Notified: our turn, unless a barger took the permit.
+            // Notified: our turn, unless a barger took the permit. The
+            // notification orders the release's count before this read
+            // (event-listener's lock); loom cannot see that edge.
+            seq_cst_for_loom();
             if this.take() {
                 return Poll::Ready(this.handle.take().expect("polled after completion"));
             }

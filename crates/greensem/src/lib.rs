@@ -24,6 +24,9 @@
 //! that waiter then keeps its place at the head of the queue. Dropping an
 //! acquire future at any point takes no permit and loses no wake-up.
 
+#[macro_use]
+mod sync;
+
 mod bounded;
 mod capped;
 mod core;
