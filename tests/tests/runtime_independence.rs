@@ -1,6 +1,7 @@
 //! The primitives work the same on any executor: the same smoke scenario runs
-//! under tokio's multi-thread runtime, smol, futures-lite's `block_on` and
-//! plain OS threads (the blocking faces).
+//! under tokio's multi-thread runtime, smol, futures-executor's thread pool and
+//! `block_on`, futures-lite's `block_on`, and plain OS threads (the blocking
+//! faces).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -93,6 +94,22 @@ fn under_futures_lite_block_on_with_greenhub() {
     let total = futures_lite::future::block_on(scenario(|future| {
         let thread = greenhub::spawn(future);
         async move { thread.wait().await.unwrap() }
+    }));
+    assert_eq!(total, EXPECTED);
+}
+
+#[test]
+fn under_futures_executor() {
+    let pool = futures_executor::ThreadPool::builder()
+        .pool_size(2)
+        .create()
+        .unwrap();
+    // The pool hands back no handle: an Event carries each task's output.
+    let total = futures_executor::block_on(scenario(|future| {
+        let done = Arc::new(Event::<u64>::new());
+        let sender = done.clone();
+        pool.spawn_ok(async move { sender.send(future.await).unwrap() });
+        async move { done.wait().await.unwrap() }
     }));
     assert_eq!(total, EXPECTED);
 }
