@@ -15,6 +15,8 @@ const WAITERS: usize = 1000;
 
 fn broadcast(c: &mut Criterion) {
     let mut group = c.benchmark_group("event_broadcast_1000");
+    // Per waiter woken, for the report.
+    group.throughput(criterion::Throughput::Elements(WAITERS as u64));
     group.bench_function("greenevent::Event", |b| {
         b.iter_custom(|iters| {
             (0..iters)

@@ -59,9 +59,33 @@ fn contend<F: Future<Output = ()> + 'static>(task: impl Fn() -> F) {
     }));
 }
 
+/// One contender: `TASKS` tasks each acquiring `ROUNDS` times from a
+/// semaphore made by `$make`, optionally holding it across a yield.
+macro_rules! contended {
+    ($group:expr, $name:expr, $make:expr, $hold_across_yield:expr) => {
+        $group.bench_function($name, |b| {
+            b.iter(|| {
+                let sem = Rc::new($make);
+                contend(|| {
+                    let sem = sem.clone();
+                    async move {
+                        for _ in 0..ROUNDS {
+                            let permit = sem.acquire().await;
+                            if $hold_across_yield {
+                                future::yield_now().await;
+                            }
+                            drop(permit);
+                        }
+                    }
+                });
+            });
+        });
+    };
+}
+
 fn contended(c: &mut Criterion) {
-    for hold_across_yield in [false, true] {
-        let name = if hold_across_yield {
+    for hold in [false, true] {
+        let name = if hold {
             "semaphore_contended_hold_across_yield"
         } else {
             "semaphore_contended"
@@ -69,58 +93,16 @@ fn contended(c: &mut Criterion) {
         let mut group = c.benchmark_group(name);
         group
             .sample_size(10)
-            .measurement_time(Duration::from_secs(10));
-        group.bench_function("greensem", |b| {
-            b.iter(|| {
-                let sem = Rc::new(greensem::Semaphore::new(PERMITS));
-                contend(|| {
-                    let sem = sem.clone();
-                    async move {
-                        for _ in 0..ROUNDS {
-                            let permit = sem.acquire().await;
-                            if hold_across_yield {
-                                future::yield_now().await;
-                            }
-                            drop(permit);
-                        }
-                    }
-                });
-            });
-        });
-        group.bench_function("async-lock", |b| {
-            b.iter(|| {
-                let sem = Rc::new(async_lock::Semaphore::new(PERMITS));
-                contend(|| {
-                    let sem = sem.clone();
-                    async move {
-                        for _ in 0..ROUNDS {
-                            let permit = sem.acquire().await;
-                            if hold_across_yield {
-                                future::yield_now().await;
-                            }
-                            drop(permit);
-                        }
-                    }
-                });
-            });
-        });
-        group.bench_function("tokio", |b| {
-            b.iter(|| {
-                let sem = Rc::new(tokio::sync::Semaphore::new(PERMITS));
-                contend(|| {
-                    let sem = sem.clone();
-                    async move {
-                        for _ in 0..ROUNDS {
-                            let permit = sem.acquire().await;
-                            if hold_across_yield {
-                                future::yield_now().await;
-                            }
-                            drop(permit);
-                        }
-                    }
-                });
-            });
-        });
+            .measurement_time(Duration::from_secs(10))
+            .throughput(criterion::Throughput::Elements((TASKS * ROUNDS) as u64));
+        contended!(group, "greensem", greensem::Semaphore::new(PERMITS), hold);
+        contended!(
+            group,
+            "async-lock",
+            async_lock::Semaphore::new(PERMITS),
+            hold
+        );
+        contended!(group, "tokio", tokio::sync::Semaphore::new(PERMITS), hold);
         group.finish();
     }
 }

@@ -61,18 +61,21 @@ fn timed_out_wait_leaves_no_listener_and_passes_notifications_on() {
     drop(next);
 }
 
+/// A thread that notifies `event` once someone listens to it.
+fn notify_once_listened(event: &Arc<Event>) -> thread::JoinHandle<()> {
+    let event = event.clone();
+    thread::spawn(move || {
+        while event.total_listeners() == 0 {
+            thread::yield_now();
+        }
+        event.notify(1);
+    })
+}
+
 #[test]
 fn notification_from_another_thread_ends_the_wait() {
     let event = Arc::new(Event::new());
-    let notifier = {
-        let event = event.clone();
-        thread::spawn(move || {
-            while event.total_listeners() == 0 {
-                thread::yield_now();
-            }
-            event.notify(1);
-        })
-    };
+    let notifier = notify_once_listened(&event);
     assert_eq!(
         wait_timeout(notified(&event), Duration::from_secs(30)),
         Some("notified")
@@ -83,15 +86,7 @@ fn notification_from_another_thread_ends_the_wait() {
 #[test]
 fn no_deadline_waits_until_notified() {
     let event = Arc::new(Event::new());
-    let notifier = {
-        let event = event.clone();
-        thread::spawn(move || {
-            while event.total_listeners() == 0 {
-                thread::yield_now();
-            }
-            event.notify(1);
-        })
-    };
+    let notifier = notify_once_listened(&event);
     assert_eq!(wait_deadline(notified(&event), None), Some("notified"));
     notifier.join().unwrap();
 }

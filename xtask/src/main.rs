@@ -2,6 +2,9 @@
 //!
 //! std only, so that it builds before anything else and needs nothing more.
 
+mod report;
+
+use std::collections::BTreeMap;
 use std::env;
 use std::ffi::OsStr;
 use std::fs;
@@ -18,8 +21,11 @@ commands:
                  feature, and `cargo package` of the published crates
   loom           the loom models (tests/tests/loom_models.rs, built with --cfg eventlet_loom)
   stress         the bounded stress tests (STRESS_SECS sets their time, default 60)
-  bench [--quick]
-                 every criterion bench in benches/; --quick runs each briefly
+  bench [--quick] [--eventlet] [--report]
+                 every criterion bench in benches/, then target/bench-report.md
+                 (ours against the peers); --quick runs each briefly;
+                 --eventlet adds eventlet 0.41.3's figures (needs python3);
+                 --report only rewrites the report from the last results
   demo           the tour of the API (crates/eventlet/examples/tour.rs)
   help           this text
 ";
@@ -159,13 +165,95 @@ fn stress() -> Result<(), String> {
 }
 
 fn bench(args: &[String]) -> Result<(), String> {
-    let mut cargo_args = vec!["bench", "-p", "eventlet-benches"];
-    match args {
-        [] => {}
-        [flag] if flag == "--quick" => cargo_args.extend(["--", "--quick"]),
-        _ => return Err(format!("bench takes only --quick\n\n{HELP}")),
+    let mut quick = false;
+    let mut with_eventlet = false;
+    let mut report_only = false;
+    for arg in args {
+        match arg.as_str() {
+            "--quick" => quick = true,
+            "--eventlet" => with_eventlet = true,
+            "--report" => report_only = true,
+            other => {
+                return Err(format!(
+                    "bench takes --quick, --eventlet and --report, not `{other}`\n\n{HELP}"
+                ));
+            }
+        }
     }
-    cargo("bench", &cargo_args, &[])
+    if !report_only {
+        let mut cargo_args = vec!["bench", "-p", "eventlet-benches"];
+        if quick {
+            cargo_args.extend(["--", "--quick"]);
+        }
+        cargo("bench", &cargo_args, &[])?;
+    }
+    let eventlet = if with_eventlet {
+        eventlet_figures(quick)?
+    } else {
+        BTreeMap::new()
+    };
+    let path = report::write(&workspace_root(), &eventlet)?;
+    println!("xtask bench: wrote {}", path.display());
+    Ok(())
+}
+
+/// Runs `benches/eventlet/bench.py` with eventlet 0.41.3 in a virtualenv of
+/// its own; each line it prints is `workload ns_per_item`. Without python3
+/// it says so and gives nothing.
+fn eventlet_figures(quick: bool) -> Result<BTreeMap<String, f64>, String> {
+    let root = workspace_root();
+    if Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("xtask bench: python3 not found: the report has no eventlet column");
+        return Ok(BTreeMap::new());
+    }
+    let venv = root.join("target/eventlet-venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        run(
+            "eventlet virtualenv",
+            Command::new("python3").args(["-m", "venv"]).arg(&venv),
+        )?;
+    }
+    run(
+        "install eventlet",
+        Command::new(&python).args(["-m", "pip", "install", "--quiet", "eventlet==0.41.3"]),
+    )?;
+    let script = root.join("benches/eventlet/bench.py");
+    let mut command = Command::new(&python);
+    command.arg(&script);
+    if quick {
+        command.arg("--quick");
+    }
+    eprintln!("==> eventlet benches: {}", script.display());
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "eventlet benches failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let figures = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| {
+            let (workload, ns) = line.split_once(' ')?;
+            Some((workload.to_string(), ns.trim().parse().ok()?))
+        })
+        .collect();
+    Ok(figures)
+}
+
+fn run(step: &str, command: &mut Command) -> Result<(), String> {
+    eprintln!("==> {step}");
+    let status = command
+        .status()
+        .map_err(|e| format!("step `{step}` could not start: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("step `{step}` failed ({status})"))
+    }
 }
 
 fn demo() -> Result<(), String> {
