@@ -224,7 +224,7 @@ fn eventlet_figures(quick: bool) -> Result<BTreeMap<String, f64>, String> {
     if quick {
         command.arg("--quick");
     }
-    eprintln!("==> eventlet benches: {}", script.display());
+    eprintln!("==> eventlet benches: {command:?}");
     let output = command
         .output()
         .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
@@ -245,7 +245,7 @@ fn eventlet_figures(quick: bool) -> Result<BTreeMap<String, f64>, String> {
 }
 
 fn run(step: &str, command: &mut Command) -> Result<(), String> {
-    eprintln!("==> {step}");
+    eprintln!("==> {step}: {command:?}");
     let status = command
         .status()
         .map_err(|e| format!("step `{step}` could not start: {e}"))?;
@@ -264,34 +264,27 @@ fn demo() -> Result<(), String> {
     )
 }
 
-/// Runs `cargo args` at the workspace root; the error names the step.
-fn cargo(step: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<(), String> {
-    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    eprintln!("==> {step}: cargo {}", args.join(" "));
-    let status = Command::new(cargo)
-        .args(args)
-        .envs(envs.iter().copied())
-        .current_dir(workspace_root())
-        .status()
-        .map_err(|e| format!("step `{step}` could not start cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("step `{step}` failed ({status})"))
-    }
+/// `cargo args` at the workspace root.
+fn cargo_command(args: &[&str]) -> Command {
+    let mut command = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.args(args).current_dir(workspace_root());
+    command
 }
 
-/// Runs `cargo args` at the workspace root and returns what it printed;
-/// stderr passes through.
+/// Runs `cargo args` with `envs`; the error names the step.
+fn cargo(step: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<(), String> {
+    run(step, cargo_command(args).envs(envs.iter().copied()))
+}
+
+/// Runs `cargo args` and returns what it printed (and prints it); stderr
+/// passes through.
 fn cargo_stdout(step: &str, args: &[&str]) -> Result<String, String> {
-    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    eprintln!("==> {step}: cargo {}", args.join(" "));
-    let output = Command::new(cargo)
-        .args(args)
-        .current_dir(workspace_root())
+    let mut command = cargo_command(args);
+    eprintln!("==> {step}: {command:?}");
+    let output = command
         .stderr(std::process::Stdio::inherit())
         .output()
-        .map_err(|e| format!("step `{step}` could not start cargo: {e}"))?;
+        .map_err(|e| format!("step `{step}` could not start: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     print!("{stdout}");
     if output.status.success() {
