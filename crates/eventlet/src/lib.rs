@@ -130,6 +130,11 @@
 pub use greenevent::{AlreadySent, Event, Killed, NotSent};
 
 /// Events: the whole [`greenevent`] crate.
+///
+/// ```
+/// let event: eventlet::event::Event<u8> = eventlet::event::Event::new();
+/// assert!(!event.ready());
+/// ```
 #[cfg(feature = "event")]
 pub mod event {
     #[doc(inline)]
@@ -144,6 +149,11 @@ pub use greensem::{
 };
 
 /// Semaphores: the whole [`greensem`] crate.
+///
+/// ```
+/// let sem = eventlet::semaphore::Semaphore::new(1);
+/// assert!(sem.try_acquire().is_some());
+/// ```
 #[cfg(feature = "semaphore")]
 pub mod semaphore {
     #[doc(inline)]
@@ -157,6 +167,11 @@ pub use greenqueue::{
 };
 
 /// Queues: the whole [`greenqueue`] crate.
+///
+/// ```
+/// let queue = eventlet::queue::Queue::<u8>::new();
+/// assert!(queue.is_empty());
+/// ```
 #[cfg(feature = "queue")]
 pub mod queue {
     #[doc(inline)]
@@ -171,6 +186,11 @@ pub use greentimeout::{
 };
 
 /// Timeouts: the whole [`greentimeout`] crate.
+///
+/// ```
+/// let timeout = eventlet::timeout::Timeout::new(None);
+/// assert!(!timeout.pending());
+/// ```
 #[cfg(feature = "timeout")]
 pub mod timeout {
     #[doc(inline)]
@@ -184,6 +204,10 @@ pub use greenhub::{
 };
 
 /// The hub: the whole [`greenhub`] crate.
+///
+/// ```
+/// assert_eq!(eventlet::hub::run(async { 1 }), 1);
+/// ```
 #[cfg(feature = "hub")]
 pub mod hub {
     #[doc(inline)]

@@ -30,6 +30,12 @@ pub use error::{AlreadySent, Killed, NotSent};
 pub use event::Event;
 
 /// The named futures of this crate, for users who store them in structs.
+///
+/// ```
+/// let event = greenevent::Event::<u8>::new();
+/// let waiting: greenevent::futures::Wait<'_, u8> = event.wait();
+/// # drop(waiting);
+/// ```
 pub mod futures {
     pub use crate::event::{Wait, WaitTimeout};
 }

@@ -1,6 +1,12 @@
 //! The storage disciplines of the queue types. The waiting logic is the same
 //! for all of them; only the order items leave in differs. You name these
 //! types only to store one of the crate's futures.
+//!
+//! ```
+//! use greenqueue::buffer::Priority;
+//! let queue = greenqueue::PriorityQueue::<u8>::new();
+//! let _: greenqueue::futures::Items<'_, u8, Priority<u8>> = queue.stream();
+//! ```
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, VecDeque};
@@ -11,6 +17,12 @@ mod sealed {
 }
 
 /// How a queue stores its items. Sealed: the crate's three are all there is.
+///
+/// ```
+/// fn stored_in<B: greenqueue::buffer::Buffer<u8>>(_: &greenqueue::futures::Get<'_, u8, B>) {}
+/// let queue = greenqueue::Queue::<u8>::new();
+/// stored_in(&queue.get());
+/// ```
 pub trait Buffer<T>: sealed::Sealed {
     #[doc(hidden)]
     fn push(&mut self, item: T);

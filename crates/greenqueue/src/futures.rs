@@ -3,6 +3,12 @@
 //! They are generic over the queue's [`Buffer`]; the
 //! default is the FIFO of [`Queue`](crate::Queue) and
 //! [`LightQueue`](crate::LightQueue).
+//!
+//! ```
+//! let stack = greenqueue::LifoQueue::<u8>::new();
+//! let getting: greenqueue::futures::Get<'_, u8, greenqueue::buffer::Lifo<u8>> = stack.get();
+//! # drop(getting);
+//! ```
 
 use std::fmt;
 use std::future::Future;

@@ -42,6 +42,12 @@ pub use guard::{SemaphoreGuard, SemaphoreGuardArc};
 pub use semaphore::Semaphore;
 
 /// The named futures of this crate, for users who store them in structs.
+///
+/// ```
+/// let sem = greensem::Semaphore::new(1);
+/// let acquiring: greensem::futures::Acquire<'_> = sem.acquire();
+/// # drop(acquiring);
+/// ```
 pub mod futures {
     pub use crate::capped::{
         CappedAcquire, CappedAcquireTimeout, CappedRelease, CappedReleaseTimeout,

@@ -7,6 +7,25 @@
 //! with a strategy that blocks the thread until a deadline and then gives up.
 //! The future is dropped on timeout, so its cancel safety is what keeps a
 //! timed-out blocking wait from losing anything.
+//!
+//! ```
+//! use std::pin::Pin;
+//! use std::task::Poll;
+//! use std::time::Duration;
+//! use event_listener_strategy::{EventListenerFuture, Strategy};
+//!
+//! // An operation whose fast path succeeds: a zero timeout still runs it.
+//! struct Done;
+//! impl EventListenerFuture for Done {
+//!     type Output = u8;
+//!     fn poll_with_strategy<'x, S: Strategy<'x>>(
+//!         self: Pin<&mut Self>, _: &mut S, _: &mut S::Context,
+//!     ) -> Poll<u8> {
+//!         Poll::Ready(3)
+//!     }
+//! }
+//! assert_eq!(greentimeout::blocking::wait_timeout(Done, Duration::ZERO), Some(3));
+//! ```
 
 use std::future::{Ready, ready};
 use std::pin::{Pin, pin};

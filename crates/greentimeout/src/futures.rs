@@ -1,4 +1,10 @@
 //! The named futures of this crate, for users who store them in structs.
+//!
+//! ```
+//! use std::time::Duration;
+//! let bounded: greentimeout::futures::WithTimeout<_> = greentimeout::with_timeout(Duration::ZERO, async {});
+//! # drop(bounded);
+//! ```
 
 use std::fmt;
 use std::future::Future;

@@ -21,6 +21,11 @@ use crate::Elapsed;
 /// ```
 pub trait IsTimeout {
     /// Whether this error means an operation timed out.
+    ///
+    /// ```
+    /// use greentimeout::IsTimeout;
+    /// assert!(greentimeout::wrap_is_timeout("late").is_timeout());
+    /// ```
     fn is_timeout(&self) -> bool;
 }
 
