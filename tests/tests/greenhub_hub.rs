@@ -168,6 +168,35 @@ fn kill_while_blocked_on_a_primitive_loses_nothing() {
 }
 
 #[test]
+fn dropping_the_hub_kills_its_unfinished_tasks() {
+    let hub = one_thread();
+    let started = hub.spawn(sleep(Duration::from_secs(60)));
+    // On one thread this runs after `started`, which then waits in its sleep.
+    hub.run(async {});
+    let queued: Vec<_> = (0..3)
+        .map(|_| hub.spawn(sleep(Duration::from_secs(60))))
+        .collect();
+    drop(hub);
+    // Started or still queued, each ends as killed: no waiter hangs.
+    for thread in queued.iter().chain([&started]) {
+        assert_eq!(
+            thread.wait_blocking_timeout(Duration::from_secs(10)),
+            Some(Err(WaitError::Killed))
+        );
+    }
+}
+
+#[test]
+fn try_wait_never_waits() {
+    let hub = one_thread();
+    let slow = hub.spawn(sleep(Duration::from_secs(60)));
+    assert_eq!(slow.try_wait(), None);
+    slow.kill();
+    assert_eq!(slow.wait_blocking(), Err(WaitError::Killed));
+    assert_eq!(slow.try_wait(), Some(Err(WaitError::Killed)));
+}
+
+#[test]
 fn kill_after_finish_changes_nothing() {
     let hub = one_thread();
     hub.run(async {

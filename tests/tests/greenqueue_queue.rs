@@ -398,6 +398,18 @@ fn task_done_past_zero_is_an_error() {
 }
 
 #[test]
+fn try_join_tells_whether_every_task_is_done() {
+    let queue = Queue::new();
+    assert!(queue.try_join());
+    queue.try_put(1).unwrap();
+    assert!(!queue.try_join());
+    queue.try_get().unwrap();
+    assert!(!queue.try_join(), "taken is not done");
+    queue.task_done().unwrap();
+    assert!(queue.try_join());
+}
+
+#[test]
 fn join_returns_at_once_with_nothing_unfinished() {
     let queue = Queue::<u8>::new();
     let mut joining = Box::pin(queue.join());

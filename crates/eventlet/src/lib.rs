@@ -99,7 +99,7 @@
 //! | `q.resize(n)` | [`Queue::resize`] | `None` for unbounded; negative sizes cannot be written |
 //! | `q.getting()`, `q.putting()` | [`Queue::getting`], [`Queue::putting`] | |
 //! | `q.task_done()` | [`Queue::task_done`] | `Err(TaskDoneTooManyTimes)`, not `ValueError` |
-//! | `q.join()` | [`Queue::join`], [`Queue::join_blocking`] | also [`Queue::join_timeout`], which eventlet lacks |
+//! | `q.join()` | [`Queue::join`], [`Queue::join_blocking`] | also [`Queue::join_timeout`] and [`Queue::try_join`], which eventlet lacks |
 //! | `q.unfinished_tasks` | [`Queue::unfinished_tasks`] | |
 //! | `queue.Full`, `queue.Empty` | [`Full`], [`Empty`] | `Full` carries the item |
 //! | `Timeout(s)` | [`Timeout::new`] | starts at once, as eventlet |
@@ -118,7 +118,7 @@
 //! | `eventlet.spawn_after(s, f)` | [`spawn_after`] | |
 //! | `eventlet.sleep(s)`, `sleep(0)` | [`sleep()`] | `sleep(Duration::ZERO)` yields once |
 //! | the hub's main loop | [`run`], [`Hub`] | `GREENHUB_THREADS` sets the global hub's threads (default 1) |
-//! | `gt.wait()` | [`GreenThread::wait`], [`GreenThread::wait_blocking`] | `Err(WaitError::Killed)` or `Err(WaitError::Panicked(message))` |
+//! | `gt.wait()` | [`GreenThread::wait`], [`GreenThread::wait_blocking`] | `Err(WaitError::Killed)` or `Err(WaitError::Panicked(message))`; [`GreenThread::try_wait`] never waits |
 //! | `gt.kill()` | [`GreenThread::kill`] | the task stops at its next await (not synchronously) |
 //! | `gt.cancel()` | [`GreenThread::cancel`] | `true` if it had not started |
 //! | `gt.link(f)` | [`GreenThread::link`] | |

@@ -75,10 +75,12 @@ impl<T: Send + Sync + 'static> GreenThread<T> {
         let thread = GreenThread {
             shared: shared.clone(),
         };
+        // Made here and moved in, so that it is dropped with the task even if
+        // the task is never polled (a hub that stops drops its queued tasks):
+        // a task that ends any other way than by finishing was killed.
+        let killed_unless_finished = ReportKilled(shared.clone());
         let task = async move {
-            // Dropped with the task, run or not: a task that ends any other
-            // way than by finishing was killed.
-            let _killed_unless_finished = ReportKilled(shared.clone());
+            let _killed_unless_finished = killed_unless_finished;
             if let Some(delay) = delay {
                 let killed = async {
                     let _sent = shared.kill_switch.wait().await;
@@ -279,6 +281,19 @@ impl<T: Clone> GreenThread<T> {
         self.shared.result.wait_blocking()
     }
 
+    /// The outcome if the task has ended, without waiting: the never-waits
+    /// face of [`wait`](GreenThread::wait).
+    ///
+    /// ```
+    /// let hub = greenhub::Hub::builder().build();
+    /// let thread = hub.spawn(async { 4 });
+    /// thread.wait_blocking().unwrap();
+    /// assert_eq!(thread.try_wait(), Some(Ok(4)));
+    /// ```
+    pub fn try_wait(&self) -> Option<Result<T, WaitError>> {
+        self.shared.result.poll()
+    }
+
     /// [`wait_blocking`](GreenThread::wait_blocking), bounded: `None` if the
     /// task has not ended within `timeout`.
     ///
@@ -339,5 +354,19 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
         message.clone()
     } else {
         "a panic with a non-string payload".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_task_dropped_before_its_first_poll_reports_killed() {
+        // What a stopping hub does to the tasks still in its queue.
+        let (thread, task) = GreenThread::new(async { 1 }, None);
+        drop(task);
+        assert_eq!(thread.try_wait(), Some(Err(WaitError::Killed)));
+        assert!(thread.is_dead());
     }
 }

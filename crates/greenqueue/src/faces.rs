@@ -353,6 +353,19 @@ macro_rules! task_faces {
                 $crate::futures::Join::new(&self.core)
             }
 
+            /// Whether every item put has been marked done, without waiting: the
+            /// never-waits face of [`join`](Self::join).
+            ///
+            /// ```
+            #[doc = concat!("let queue = greenqueue::", stringify!($ty), "::new();")]
+            /// assert!(queue.try_join());
+            /// queue.try_put(1).unwrap();
+            /// assert!(!queue.try_join());
+            /// ```
+            pub fn try_join(&self) -> bool {
+                self.core.unfinished_tasks() == 0
+            }
+
             /// [`join`](Self::join), bounded: `false` if tasks were still
             /// unfinished when `timeout` passed (eventlet has no such form).
             ///
