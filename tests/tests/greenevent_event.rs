@@ -360,15 +360,6 @@ fn thousand_waiters_across_executor_and_threads_all_receive_the_value() {
 }
 
 #[test]
-fn event_and_futures_are_send_and_sync() {
-    fn send_sync<T: Send + Sync>(_: &T) {}
-    let event = Event::<String, String>::new();
-    send_sync(&event);
-    send_sync(&event.wait());
-    send_sync(&event.wait_timeout(Duration::ZERO));
-}
-
-#[test]
 fn const_new_allows_statics() {
     static STARTED: Event = Event::new();
     STARTED.send(()).unwrap();

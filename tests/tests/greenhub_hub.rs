@@ -461,18 +461,6 @@ fn wait_timeout_and_blocking_timeout() {
 }
 
 #[test]
-fn greenthread_and_hub_are_send_and_sync() {
-    fn send_sync<T: Send + Sync>(_: &T) {}
-    let hub = one_thread();
-    let thread = hub.spawn(async { 1 });
-    send_sync(&thread);
-    send_sync(&hub);
-    send_sync(&thread.wait());
-    send_sync(&sleep(Duration::ZERO));
-    thread.wait_blocking().unwrap();
-}
-
-#[test]
 fn spawn_works_from_inside_a_tokio_program() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -495,22 +495,6 @@ fn stream_yields_items_in_order() {
     });
 }
 
-#[test]
-fn queues_and_futures_are_send_and_sync() {
-    fn send_sync<T: Send + Sync>(_: &T) {}
-    let queue = Queue::<String>::bounded(1);
-    send_sync(&queue);
-    send_sync(&queue.put(String::new()));
-    send_sync(&queue.get());
-    send_sync(&queue.put_timeout(String::new(), Duration::ZERO));
-    send_sync(&queue.get_timeout(Duration::ZERO));
-    send_sync(&queue.join());
-    send_sync(&queue.stream());
-    send_sync(&LightQueue::<u8>::new());
-    send_sync(&LifoQueue::<u8>::new());
-    send_sync(&PriorityQueue::<u8>::new());
-}
-
 /// 4 producer threads (blocking faces) and 4 consumer tasks (async) on a
 /// 2-thread executor move `ITEMS` items; each must arrive exactly once.
 fn conservation<Q, P, G>(queue: &Arc<Q>, put: P, get: G)

@@ -277,14 +277,3 @@ fn count_stays_within_bounds_under_contention() {
     assert_eq!(sem.count(), 2, "every acquire was matched by a release");
     assert_eq!(sem.balance(), 0, "no waiter is left behind");
 }
-
-#[test]
-fn capped_and_futures_are_send_and_sync() {
-    fn send_sync<T: Send + Sync>(_: &T) {}
-    let sem = CappedSemaphore::new(1, 2).unwrap();
-    send_sync(&sem);
-    send_sync(&sem.acquire());
-    send_sync(&sem.release());
-    send_sync(&sem.acquire_timeout(Duration::ZERO));
-    send_sync(&sem.release_timeout(Duration::ZERO));
-}

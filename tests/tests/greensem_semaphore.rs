@@ -431,17 +431,3 @@ fn wake_count_is_one_per_release_not_a_herd() {
     sem.release();
     assert_eq!(log.lock().unwrap().len(), 1);
 }
-
-#[test]
-fn semaphores_guards_and_futures_are_send_and_sync() {
-    fn send_sync<T: Send + Sync>(_: &T) {}
-    let sem = Arc::new(Semaphore::new(1));
-    send_sync(&*sem);
-    send_sync(&sem.acquire());
-    send_sync(&sem.acquire_timeout(Duration::ZERO));
-    send_sync(&sem.acquire_arc());
-    send_sync(&sem.acquire_arc_timeout(Duration::ZERO));
-    send_sync(&sem.try_acquire().unwrap());
-    send_sync(&sem.try_acquire_arc());
-    send_sync(&BoundedSemaphore::new(1));
-}
