@@ -95,83 +95,38 @@ fn shared<T>(queue: T) -> (Rc<T>, Rc<T>) {
     (queue.clone(), queue)
 }
 
+/// The five contenders of a workload, each run through the shape macro
+/// `$shape`: ours shared through `$pair`, the peers' channels as they come.
+/// Listed once, so that every workload measures the same set.
+macro_rules! contenders {
+    ($shape:ident, $group:expr, $pair:ident, bounded($capacity:expr)) => {
+        contenders!(@each $shape, $group,
+            $pair(LightQueue::bounded($capacity)), $pair(Queue::bounded($capacity)),
+            kanal::bounded_async($capacity), flume::bounded($capacity), async_channel::bounded($capacity));
+    };
+    ($shape:ident, $group:expr, $pair:ident, unbounded) => {
+        contenders!(@each $shape, $group,
+            $pair(LightQueue::new()), $pair(Queue::new()),
+            kanal::unbounded_async(), flume::unbounded(), async_channel::unbounded());
+    };
+    (@each $shape:ident, $group:expr, $light:expr, $queue:expr, $kanal:expr, $flume:expr, $async_channel:expr) => {
+        $shape!($group, "greenqueue::LightQueue", $light, |tx, i| tx.put(i).await, |rx| rx.get().await);
+        $shape!($group, "greenqueue::Queue", $queue, |tx, i| tx.put(i).await, |rx| rx.get().await);
+        $shape!($group, "kanal", $kanal, |tx, i| tx.send(i).await.unwrap(), |rx| rx.recv().await.unwrap());
+        $shape!($group, "flume", $flume, |tx, i| tx.send_async(i).await.unwrap(), |rx| rx.recv_async().await.unwrap());
+        $shape!($group, "async-channel", $async_channel, |tx, i| tx.send(i).await.unwrap(), |rx| rx.recv().await.unwrap());
+    };
+}
+
 fn spsc_bounded(c: &mut Criterion) {
     let mut group = bench_group(c, "queue_spsc_bounded_1024", ITEMS);
-    spsc!(
-        group,
-        "greenqueue::LightQueue",
-        shared(LightQueue::bounded(CAPACITY)),
-        |tx, i| tx.put(i).await,
-        |rx| rx.get().await
-    );
-    spsc!(
-        group,
-        "greenqueue::Queue",
-        shared(Queue::bounded(CAPACITY)),
-        |tx, i| tx.put(i).await,
-        |rx| rx.get().await
-    );
-    spsc!(
-        group,
-        "kanal",
-        kanal::bounded_async(CAPACITY),
-        |tx, i| tx.send(i).await.unwrap(),
-        |rx| rx.recv().await.unwrap()
-    );
-    spsc!(
-        group,
-        "flume",
-        flume::bounded(CAPACITY),
-        |tx, i| tx.send_async(i).await.unwrap(),
-        |rx| rx.recv_async().await.unwrap()
-    );
-    spsc!(
-        group,
-        "async-channel",
-        async_channel::bounded(CAPACITY),
-        |tx, i| tx.send(i).await.unwrap(),
-        |rx| rx.recv().await.unwrap()
-    );
+    contenders!(spsc, group, shared, bounded(CAPACITY));
     group.finish();
 }
 
 fn spsc_unbounded(c: &mut Criterion) {
     let mut group = bench_group(c, "queue_spsc_unbounded", ITEMS);
-    spsc!(
-        group,
-        "greenqueue::LightQueue",
-        shared(LightQueue::new()),
-        |tx, i| tx.put(i).await,
-        |rx| rx.get().await
-    );
-    spsc!(
-        group,
-        "greenqueue::Queue",
-        shared(Queue::new()),
-        |tx, i| tx.put(i).await,
-        |rx| rx.get().await
-    );
-    spsc!(
-        group,
-        "kanal",
-        kanal::unbounded_async(),
-        |tx, i| tx.send(i).await.unwrap(),
-        |rx| rx.recv().await.unwrap()
-    );
-    spsc!(
-        group,
-        "flume",
-        flume::unbounded(),
-        |tx, i| tx.send_async(i).await.unwrap(),
-        |rx| rx.recv_async().await.unwrap()
-    );
-    spsc!(
-        group,
-        "async-channel",
-        async_channel::unbounded(),
-        |tx, i| tx.send(i).await.unwrap(),
-        |rx| rx.recv().await.unwrap()
-    );
+    contenders!(spsc, group, shared, unbounded);
     group.finish();
 }
 
@@ -230,41 +185,7 @@ fn arc_pair<T>(queue: T) -> (Arc<T>, Arc<T>) {
 
 fn mpmc_bounded(c: &mut Criterion) {
     let mut group = bench_group(c, "queue_mpmc_4x4_bounded_1024", ITEMS);
-    mpmc!(
-        group,
-        "greenqueue::LightQueue",
-        arc_pair(LightQueue::bounded(CAPACITY)),
-        |tx, i| tx.put(i).await,
-        |rx| rx.get().await
-    );
-    mpmc!(
-        group,
-        "greenqueue::Queue",
-        arc_pair(Queue::bounded(CAPACITY)),
-        |tx, i| tx.put(i).await,
-        |rx| rx.get().await
-    );
-    mpmc!(
-        group,
-        "kanal",
-        kanal::bounded_async(CAPACITY),
-        |tx, i| tx.send(i).await.unwrap(),
-        |rx| rx.recv().await.unwrap()
-    );
-    mpmc!(
-        group,
-        "flume",
-        flume::bounded(CAPACITY),
-        |tx, i| tx.send_async(i).await.unwrap(),
-        |rx| rx.recv_async().await.unwrap()
-    );
-    mpmc!(
-        group,
-        "async-channel",
-        async_channel::bounded(CAPACITY),
-        |tx, i| tx.send(i).await.unwrap(),
-        |rx| rx.recv().await.unwrap()
-    );
+    contenders!(mpmc, group, arc_pair, bounded(CAPACITY));
     group.finish();
 }
 
@@ -301,41 +222,7 @@ macro_rules! ping_pong {
 
 fn ping_pong(c: &mut Criterion) {
     let mut group = bench_group(c, "queue_ping_pong_bounded_1", ROUND_TRIPS);
-    ping_pong!(
-        group,
-        "greenqueue::LightQueue",
-        shared(LightQueue::bounded(1)),
-        |tx, i| tx.put(i).await,
-        |rx| rx.get().await
-    );
-    ping_pong!(
-        group,
-        "greenqueue::Queue",
-        shared(Queue::bounded(1)),
-        |tx, i| tx.put(i).await,
-        |rx| rx.get().await
-    );
-    ping_pong!(
-        group,
-        "kanal",
-        kanal::bounded_async(1),
-        |tx, i| tx.send(i).await.unwrap(),
-        |rx| rx.recv().await.unwrap()
-    );
-    ping_pong!(
-        group,
-        "flume",
-        flume::bounded(1),
-        |tx, i| tx.send_async(i).await.unwrap(),
-        |rx| rx.recv_async().await.unwrap()
-    );
-    ping_pong!(
-        group,
-        "async-channel",
-        async_channel::bounded(1),
-        |tx, i| tx.send(i).await.unwrap(),
-        |rx| rx.recv().await.unwrap()
-    );
+    contenders!(ping_pong, group, shared, bounded(1));
     group.finish();
 
     let mut group = bench_group(c, "queue_ping_pong_rendezvous", ROUND_TRIPS);
