@@ -384,6 +384,81 @@ fn shrinking_drops_nothing() {
 }
 
 #[test]
+fn growing_past_the_starting_capacity_keeps_fifo_order() {
+    // The lock-free ring is sized for the starting capacity; what a resize
+    // lets in beyond it must still leave in order, behind the ring's items.
+    let queue = Queue::bounded(2);
+    queue.try_put(0).unwrap();
+    queue.try_put(1).unwrap();
+    let mut waiting = Box::pin(queue.put(2));
+    assert!(poll_once(waiting.as_mut()).is_pending());
+    queue.resize(Some(6));
+    assert!(poll_once(waiting.as_mut()).is_ready());
+    for i in 3..6 {
+        queue.try_put(i).unwrap();
+    }
+    assert_eq!(queue.try_put(6), Err(Full(6)));
+    assert_eq!(queue.try_get(), Ok(0));
+    queue.try_put(6).unwrap();
+    queue.resize(Some(3));
+    assert_eq!(queue.try_put(7), Err(Full(7)), "over-full until drained");
+    let drained: Vec<_> = std::iter::from_fn(|| queue.try_get().ok()).collect();
+    assert_eq!(drained, (1..7).collect::<Vec<_>>());
+    for i in 0..3 {
+        queue.try_put(i).unwrap();
+    }
+    assert_eq!(queue.try_put(3), Err(Full(3)));
+    assert_eq!(queue.len(), 3);
+}
+
+#[test]
+fn a_capacity_larger_than_the_ring_is_exact() {
+    let queue = LightQueue::bounded(5000);
+    for i in 0..5000 {
+        queue.try_put(i).unwrap();
+    }
+    assert_eq!(queue.try_put(5000), Err(Full(5000)));
+    assert!(queue.is_full());
+    assert_eq!(queue.try_get(), Ok(0));
+    queue.try_put(5000).unwrap();
+    assert_eq!(queue.len(), 5000);
+}
+
+#[test]
+fn a_panicking_ord_while_a_get_refills_still_completes_the_putter() {
+    /// Compares as equal, except that comparing with the bomb panics.
+    #[derive(Debug, PartialEq, Eq)]
+    struct Item(bool);
+    impl PartialOrd for Item {
+        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl Ord for Item {
+        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+            assert!(!self.0 && !other.0, "the bomb was compared");
+            std::cmp::Ordering::Equal
+        }
+    }
+    let queue = PriorityQueue::bounded(2);
+    queue.try_put(Item(false)).unwrap();
+    queue.try_put(Item(false)).unwrap();
+    let mut bomb = Box::pin(queue.put(Item(true)));
+    assert!(poll_once(bomb.as_mut()).is_pending());
+    // The get frees room, and moving the bomb in compares it.
+    let get = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| queue.try_get()));
+    assert!(get.is_err(), "the get panicked in the bomb's Ord");
+    assert!(
+        poll_once(bomb.as_mut()).is_ready(),
+        "the putter learns its item is in"
+    );
+    assert_eq!(
+        (queue.len(), queue.putting(), queue.unfinished_tasks()),
+        (2, 0, 3)
+    );
+}
+
+#[test]
 fn task_done_past_zero_is_an_error() {
     let queue = Queue::new();
     assert_eq!(queue.task_done(), Err(TaskDoneTooManyTimes));

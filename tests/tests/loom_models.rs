@@ -142,6 +142,42 @@ fn loom_queue_rendezvous_with_a_cancelled_putter() {
 }
 
 #[test]
+fn loom_queue_putter_waiting_for_room_races_a_lock_free_get() {
+    // The get frees room without the lock, then looks for waiting putters;
+    // the putter joins the line, then looks for room. One must see the other.
+    loom::model(|| {
+        let queue = Arc::new(Queue::bounded(1));
+        queue.try_put(0).unwrap();
+        let putter = {
+            let queue = queue.clone();
+            thread::spawn(move || block_on(queue.put(1)))
+        };
+        assert_eq!(queue.try_get(), Ok(0));
+        putter.join().unwrap();
+        assert_eq!(queue.try_get(), Ok(1));
+        assert_eq!(
+            (queue.len(), queue.putting(), queue.unfinished_tasks()),
+            (0, 0, 2)
+        );
+    });
+}
+
+#[test]
+fn loom_queue_join_races_the_last_task_done() {
+    loom::model(|| {
+        let queue = Arc::new(Queue::new());
+        queue.try_put(()).unwrap();
+        let joiner = {
+            let queue = queue.clone();
+            thread::spawn(move || block_on(queue.join()))
+        };
+        queue.try_get().unwrap();
+        queue.task_done().unwrap();
+        joiner.join().unwrap();
+    });
+}
+
+#[test]
 fn loom_event_send_races_reset_and_a_dropped_waiter() {
     loom::model(|| {
         let event = Arc::new(Event::<u8>::new());

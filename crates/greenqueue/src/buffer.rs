@@ -11,6 +11,10 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, VecDeque};
 use std::fmt;
+use std::sync::atomic::Ordering::SeqCst;
+
+use crate::ring::Ring;
+use crate::sync::{AtomicBool, AtomicUsize, Mutex, lock};
 
 mod sealed {
     pub trait Sealed {}
@@ -18,22 +22,29 @@ mod sealed {
 
 /// How a queue stores its items. Sealed: the crate's three are all there is.
 ///
+/// A buffer is shared and keeps its own bound, so that puts and gets that
+/// need not wait reach it without taking the queue's lock.
+///
 /// ```
 /// fn stored_in<B: greenqueue::buffer::Buffer<u8>>(_: &greenqueue::futures::Get<'_, u8, B>) {}
 /// let queue = greenqueue::Queue::<u8>::new();
 /// stored_in(&queue.get());
 /// ```
 pub trait Buffer<T>: sealed::Sealed {
+    /// Stores `item` if there is room, else hands it back.
     #[doc(hidden)]
-    fn push(&mut self, item: T);
+    fn try_push(&self, item: T) -> Result<(), T>;
     #[doc(hidden)]
-    fn pop(&mut self) -> Option<T>;
+    fn pop(&self) -> Option<T>;
     #[doc(hidden)]
     fn len(&self) -> usize;
     #[doc(hidden)]
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// Called under the queue's lock; drops nothing.
+    #[doc(hidden)]
+    fn resize(&self, capacity: Option<usize>);
 }
 
 /// First in, first out: [`Queue`](crate::Queue) and [`LightQueue`](crate::LightQueue).
@@ -42,7 +53,21 @@ pub trait Buffer<T>: sealed::Sealed {
 /// let _: greenqueue::futures::Get<'_, u8, greenqueue::buffer::Fifo<u8>> =
 ///     greenqueue::Queue::new().get();
 /// ```
-pub struct Fifo<T>(VecDeque<T>);
+pub struct Fifo<T> {
+    /// Lock-free; bounded, when it is, by the capacity the queue was made
+    /// with.
+    ring: Ring<T>,
+    /// The queue's capacity (`usize::MAX`: unbounded).
+    capacity: AtomicUsize,
+    /// The capacity differs from the ring's bound (after a resize, or past
+    /// [`RING_AT_MOST`]): pushes count the items under `overflow`'s lock.
+    counted: AtomicBool,
+    /// Items that did not fit the ring after a resize grew the queue past
+    /// it, oldest first: all of them leave after the ring's.
+    overflow: Mutex<VecDeque<T>>,
+    /// `overflow` has items, so pushes line up behind them.
+    overflowing: AtomicBool,
+}
 
 /// Last in, first out: [`LifoQueue`](crate::LifoQueue).
 ///
@@ -50,7 +75,7 @@ pub struct Fifo<T>(VecDeque<T>);
 /// let _: greenqueue::futures::Get<'_, u8, greenqueue::buffer::Lifo<u8>> =
 ///     greenqueue::LifoQueue::new().get();
 /// ```
-pub struct Lifo<T>(Vec<T>);
+pub struct Lifo<T>(Mutex<Bounded<Vec<T>>>);
 
 /// Smallest first, first in first out among equal items:
 /// [`PriorityQueue`](crate::PriorityQueue).
@@ -59,7 +84,15 @@ pub struct Lifo<T>(Vec<T>);
 /// let _: greenqueue::futures::Get<'_, u8, greenqueue::buffer::Priority<u8>> =
 ///     greenqueue::PriorityQueue::new().get();
 /// ```
-pub struct Priority<T: Ord> {
+pub struct Priority<T: Ord>(Mutex<Bounded<Ranking<T>>>);
+
+/// The items of a locked buffer and the queue's capacity.
+struct Bounded<S> {
+    items: S,
+    capacity: Option<usize>,
+}
+
+struct Ranking<T: Ord> {
     heap: BinaryHeap<Reverse<Ranked<T>>>,
     /// Arrival number, so that equal items leave in arrival order.
     next: u64,
@@ -97,28 +130,66 @@ impl<T: Ord> Ord for Ranked<T> {
 /// that its buffer grows as it fills.
 const RESERVE_AT_MOST: usize = 1024;
 
+/// The largest capacity a `Fifo`'s ring is allocated for up front; a larger
+/// queue takes an unbounded ring that grows as it fills, and counts.
+const RING_AT_MOST: usize = 1 << 12;
+
 fn reserve(capacity: Option<usize>) -> usize {
     capacity.map_or(0, |capacity| capacity.min(RESERVE_AT_MOST))
 }
 
+/// `Fifo::capacity` of an unbounded queue.
+const UNBOUNDED: usize = usize::MAX;
+
 impl<T> Fifo<T> {
     pub(crate) fn new(capacity: Option<usize>) -> Self {
-        Fifo(VecDeque::with_capacity(reserve(capacity)))
+        let ring_bound = capacity.filter(|&capacity| (1..=RING_AT_MOST).contains(&capacity));
+        Fifo {
+            ring: Ring::new(ring_bound),
+            capacity: AtomicUsize::new(capacity.unwrap_or(UNBOUNDED)),
+            counted: AtomicBool::new(ring_bound != capacity),
+            overflow: Mutex::new(VecDeque::new()),
+            overflowing: AtomicBool::new(false),
+        }
+    }
+
+    /// Moves the oldest overflowed items into the ring as far as it has room,
+    /// so that pushes that skip the lock land behind them.
+    fn drain_overflow(&self, overflow: &mut VecDeque<T>) {
+        while let Some(item) = overflow.pop_front() {
+            if let Err(item) = self.ring.push(item) {
+                overflow.push_front(item);
+                return;
+            }
+        }
+        self.overflowing.store(false, SeqCst);
     }
 }
 
 impl<T> Lifo<T> {
     pub(crate) fn new(capacity: Option<usize>) -> Self {
-        Lifo(Vec::with_capacity(reserve(capacity)))
+        Lifo(Mutex::new(Bounded {
+            items: Vec::with_capacity(reserve(capacity)),
+            capacity,
+        }))
     }
 }
 
 impl<T: Ord> Priority<T> {
     pub(crate) fn new(capacity: Option<usize>) -> Self {
-        Priority {
-            heap: BinaryHeap::with_capacity(reserve(capacity)),
-            next: 0,
-        }
+        Priority(Mutex::new(Bounded {
+            items: Ranking {
+                heap: BinaryHeap::with_capacity(reserve(capacity)),
+                next: 0,
+            },
+            capacity,
+        }))
+    }
+}
+
+impl<S> Bounded<S> {
+    fn has_room(&self, len: usize) -> bool {
+        self.capacity.is_none_or(|capacity| len < capacity)
     }
 }
 
@@ -127,40 +198,105 @@ impl<T> sealed::Sealed for Lifo<T> {}
 impl<T: Ord> sealed::Sealed for Priority<T> {}
 
 impl<T> Buffer<T> for Fifo<T> {
-    fn push(&mut self, item: T) {
-        self.0.push_back(item);
+    fn try_push(&self, item: T) -> Result<(), T> {
+        if !self.counted.load(SeqCst) && !self.overflowing.load(SeqCst) {
+            // The ring's bound is the queue's: a full ring is a full queue.
+            return self.ring.push(item);
+        }
+        let capacity = self.capacity.load(SeqCst);
+        if self.ring.len() >= capacity {
+            // Full without counting the overflow (a rendezvous always is).
+            return Err(item);
+        }
+        let mut overflow = lock(&self.overflow);
+        // Gets only shrink this count, and the other counted pushes wait for
+        // the lock: room seen here stays.
+        if self.ring.len() + overflow.len() >= capacity {
+            return Err(item);
+        }
+        if overflow.is_empty() {
+            // Nothing waits ahead of this item: the ring may have room.
+            let Err(item) = self.ring.push(item) else {
+                return Ok(());
+            };
+            self.overflowing.store(true, SeqCst);
+            overflow.push_back(item);
+        } else {
+            overflow.push_back(item);
+        }
+        Ok(())
     }
-    fn pop(&mut self) -> Option<T> {
-        self.0.pop_front()
+
+    fn pop(&self) -> Option<T> {
+        let item = self.ring.pop();
+        if !self.overflowing.load(SeqCst) {
+            return item;
+        }
+        let mut overflow = lock(&self.overflow);
+        let item = item
+            .or_else(|| self.ring.pop())
+            .or_else(|| overflow.pop_front());
+        self.drain_overflow(&mut overflow);
+        item
     }
+
     fn len(&self) -> usize {
-        self.0.len()
+        let overflow = lock(&self.overflow);
+        self.ring.len() + overflow.len()
+    }
+
+    fn resize(&self, capacity: Option<usize>) {
+        let capacity = capacity.unwrap_or(UNBOUNDED);
+        self.capacity.store(capacity, SeqCst);
+        let ring_bound = self.ring.capacity().unwrap_or(UNBOUNDED);
+        self.counted.store(capacity != ring_bound, SeqCst);
     }
 }
 
 impl<T> Buffer<T> for Lifo<T> {
-    fn push(&mut self, item: T) {
-        self.0.push(item);
+    fn try_push(&self, item: T) -> Result<(), T> {
+        let mut lifo = lock(&self.0);
+        if !lifo.has_room(lifo.items.len()) {
+            return Err(item);
+        }
+        lifo.items.push(item);
+        Ok(())
     }
-    fn pop(&mut self) -> Option<T> {
-        self.0.pop()
+    fn pop(&self) -> Option<T> {
+        lock(&self.0).items.pop()
     }
     fn len(&self) -> usize {
-        self.0.len()
+        lock(&self.0).items.len()
+    }
+    fn resize(&self, capacity: Option<usize>) {
+        lock(&self.0).capacity = capacity;
     }
 }
 
 impl<T: Ord> Buffer<T> for Priority<T> {
-    fn push(&mut self, item: T) {
-        let arrival = self.next;
-        self.next += 1;
-        self.heap.push(Reverse(Ranked { item, arrival }));
+    fn try_push(&self, item: T) -> Result<(), T> {
+        let mut priority = lock(&self.0);
+        if !priority.has_room(priority.items.heap.len()) {
+            return Err(item);
+        }
+        let ranking = &mut priority.items;
+        let arrival = ranking.next;
+        ranking.next += 1;
+        ranking.heap.push(Reverse(Ranked { item, arrival }));
+        Ok(())
     }
-    fn pop(&mut self) -> Option<T> {
-        self.heap.pop().map(|Reverse(ranked)| ranked.item)
+    fn pop(&self) -> Option<T> {
+        lock(&self.0)
+            .items
+            .heap
+            .pop()
+            .map(|Reverse(ranked)| ranked.item)
     }
     fn len(&self) -> usize {
-        self.heap.len()
+        lock(&self.0).items.heap.len()
+    }
+    fn resize(&self, capacity: Option<usize>) {
+        lock(&self.0).capacity = capacity;
     }
 }
 

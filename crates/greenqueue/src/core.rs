@@ -1,31 +1,55 @@
 //! The waiting logic every queue type shares, and the one get, put and join
 //! loop behind every face.
 //!
-//! Decisions are made under one lock, and every listener is registered,
-//! notified and discarded under it, so the counts here match event-listener's
-//! lists exactly. Getters wait in arrival order; each item that arrives wakes
-//! one idle getter, which takes an item when it runs. A get that arrives while
-//! items are buffered takes one at once, as eventlet's does; a woken getter
-//! that finds its item gone that way waits again in a retry lane that is woken
-//! first, so it keeps its place. Putters that find no room wait with their
-//! item stored here: a get takes it straight from them (the rendezvous) or
-//! moves it into the room it frees, in arrival order, and wakes that putter.
+//! A put that finds room and nobody waiting to put ahead of it, and a get
+//! that finds an item, touch only atomics and the shared buffer, which keeps
+//! its own bound: no lock, so producers and consumers on different threads
+//! don't queue up behind one.
+//!
+//! Everything about waiting is decided under one lock, and every getter's
+//! and putter's listener is registered, notified and discarded under it, so
+//! the counts here match event-listener's lists exactly; the counts the
+//! lock-free paths read are atomics, written only under the lock. Getters
+//! wait in arrival order; each item that arrives wakes one idle getter,
+//! which takes an item when it runs. A get that arrives while items are
+//! buffered takes one at once, as eventlet's does; a woken getter that finds
+//! its item gone that way waits again in a retry lane that is woken first,
+//! so it keeps its place. Putters that find no room wait with their item
+//! stored here: a get takes it straight from them (the rendezvous) or moves
+//! it into the room it frees, in arrival order, and wakes that putter.
+//! Joiners need no count: they listen, then look, and the last `task_done`
+//! wakes them all.
+//!
+//! Two hand-shakes between the lock-free paths and the waiting lines rest on
+//! `SeqCst`: a put stores its item, then reads whether getters idle, while a
+//! getter counts itself idle, then looks for an item; a get takes an item,
+//! then reads whether putters wait, while a putter joins the line, then looks
+//! for room. In each pair one side sees the other, so no wake-up is lost.
 
 use std::collections::VecDeque;
 use std::fmt;
 use std::pin::Pin;
-use std::sync::PoisonError;
+use std::sync::atomic::Ordering::SeqCst;
 use std::task::Poll;
 
 use event_listener::{Event, EventListener, Listener};
 use event_listener_strategy::{EventListenerFuture, Strategy};
 
 use crate::buffer::Buffer;
-use crate::sync::{Mutex, MutexGuard};
+use crate::sync::{AtomicUsize, Mutex, MutexGuard, Padded, fence, lock, seq_cst_for_loom};
 use crate::{Full, TaskDoneTooManyTimes};
 
 pub(crate) struct Core<T, B> {
-    state: Mutex<State<T, B>>,
+    items: B,
+    /// Unfinished tasks of a tracked queue.
+    unfinished: Padded<AtomicUsize>,
+    /// Getters that no notification has reached.
+    idle_getters: AtomicUsize,
+    /// Putters waiting in line (mirrors `State::putters.len()`).
+    waiting_putters: AtomicUsize,
+    /// Items handed to waiting getters (mirrors `State::handoff.len()`).
+    handoffs: AtomicUsize,
+    state: Mutex<State<T>>,
     /// Getters waiting in arrival order.
     getters_queue: Event,
     /// Getters that were woken but found their item taken: woken first.
@@ -37,37 +61,53 @@ pub(crate) struct Core<T, B> {
     tracked: bool,
 }
 
-struct State<T, B> {
-    items: B,
+struct State<T> {
     /// `None` is unbounded; `Some(0)` a rendezvous.
     capacity: Option<usize>,
     /// Items handed to waiting getters when there was no room (a
     /// rendezvous): not buffered, taken before anything else.
     handoff: VecDeque<T>,
-    /// Waiting getters, and how many of them no notification has reached.
+    /// Waiting getters.
     getters: usize,
-    idle_getters: usize,
     /// Waiting putters and their items, in arrival order.
     putters: VecDeque<(u64, T)>,
     /// Putters whose item a get took: done, they only need to learn it.
     accepted: Vec<u64>,
     next_id: u64,
-    unfinished: usize,
+}
+
+impl<T> State<T> {
+    /// Whether the putter `id` was accepted; it stops being so.
+    fn take_acceptance(&mut self, id: u64) -> bool {
+        let Some(at) = self.accepted.iter().position(|&putter| putter == id) else {
+            return false;
+        };
+        self.accepted.swap_remove(at);
+        true
+    }
+
+    fn next_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
 }
 
 impl<T, B: Buffer<T>> Core<T, B> {
     pub(crate) fn new(items: B, capacity: Option<usize>, tracked: bool) -> Self {
         Core {
+            items,
+            unfinished: Padded(AtomicUsize::new(0)),
+            idle_getters: AtomicUsize::new(0),
+            waiting_putters: AtomicUsize::new(0),
+            handoffs: AtomicUsize::new(0),
             state: Mutex::new(State {
-                items,
                 capacity,
                 handoff: VecDeque::new(),
                 getters: 0,
-                idle_getters: 0,
                 putters: VecDeque::new(),
                 accepted: Vec::new(),
                 next_id: 0,
-                unfinished: 0,
             }),
             getters_queue: Event::new(),
             getters_retry: Event::new(),
@@ -77,46 +117,101 @@ impl<T, B: Buffer<T>> Core<T, B> {
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, State<T, B>> {
-        // User code (an item's `Ord`) can panic under the lock; every update
-        // leaves the state consistent before calling it.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        lock(&self.state)
     }
 
     pub(crate) fn try_put(&self, item: T) -> Result<(), Full<T>> {
+        let Err(item) = self.put_unlocked(item) else {
+            return Ok(());
+        };
         let mut state = self.lock();
         self.put_now(&mut state, item).map_err(Full)
     }
 
     pub(crate) fn try_get(&self) -> Option<T> {
+        if let Some(item) = self.get_unlocked() {
+            return Some(item);
+        }
         let mut state = self.lock();
         self.get_now(&mut state)
     }
 
-    /// Puts `item` in the buffer if there is room, else hands it to a waiting
-    /// getter that has none handed yet (possible only at a rendezvous).
-    fn put_now(&self, state: &mut State<T, B>, item: T) -> Result<(), T> {
-        if state.has_room() {
-            state.items.push(item);
-        } else if state.getters > state.handoff.len() {
+    /// Puts without the lock if there is room and nobody waits to put first.
+    fn put_unlocked(&self, item: T) -> Result<(), T> {
+        if self.waiting_putters.load(SeqCst) > 0 {
+            return Err(item);
+        }
+        self.push(item)?;
+        seq_cst_for_loom();
+        if self.idle_getters.load(SeqCst) > 0 {
+            self.wake_getter(&mut self.lock());
+        }
+        Ok(())
+    }
+
+    /// Gets a buffered item without the lock, unless items were handed off
+    /// (those go first).
+    fn get_unlocked(&self) -> Option<T> {
+        if self.handoffs.load(SeqCst) > 0 {
+            return None;
+        }
+        let item = self.items.pop()?;
+        seq_cst_for_loom();
+        if self.waiting_putters.load(SeqCst) > 0 {
+            self.refill(&mut self.lock());
+        }
+        Some(item)
+    }
+
+    /// Buffers `item` if there is room, counting its task first: a getter
+    /// may take it at once, and its `task_done` must find it counted.
+    fn push(&self, item: T) -> Result<(), T> {
+        self.count_put();
+        self.items
+            .try_push(item)
+            .inspect_err(|_| self.uncount_put())
+    }
+
+    /// Puts `item` in the buffer if there is room and no putter waits ahead
+    /// of it, else hands it to a waiting getter that has none handed yet
+    /// (possible only when there is no room, as at a rendezvous).
+    fn put_now(&self, state: &mut State<T>, item: T) -> Result<(), T> {
+        // Room a lock-free get freed goes to the putters in line first.
+        self.refill(state);
+        let item = if state.putters.is_empty() {
+            match self.push(item) {
+                Ok(()) => {
+                    self.wake_getter(state);
+                    return Ok(());
+                }
+                Err(item) => item,
+            }
+        } else {
+            item
+        };
+        if state.getters > state.handoff.len() {
+            self.count_put();
             state.handoff.push_back(item);
+            self.handoffs.store(state.handoff.len(), SeqCst);
         } else {
             return Err(item);
         }
-        self.count_put(state);
         self.wake_getter(state);
         Ok(())
     }
 
     /// The next item: one handed off, else a buffered one, else a waiting
     /// putter's. Refills the room it frees from waiting putters.
-    fn get_now(&self, state: &mut State<T, B>) -> Option<T> {
+    fn get_now(&self, state: &mut State<T>) -> Option<T> {
         let item = if let Some(item) = state.handoff.pop_front() {
+            self.handoffs.store(state.handoff.len(), SeqCst);
             item
-        } else if let Some(item) = state.items.pop() {
+        } else if let Some(item) = self.items.pop() {
             item
         } else {
             let (putter, item) = state.putters.pop_front()?;
+            self.count_put();
             self.accept(state, putter);
             item
         };
@@ -125,50 +220,80 @@ impl<T, B: Buffer<T>> Core<T, B> {
     }
 
     /// Moves waiting putters' items into the buffer while there is room.
-    fn refill(&self, state: &mut State<T, B>) {
-        while state.has_room() {
-            let Some((putter, item)) = state.putters.pop_front() else {
-                break;
+    fn refill(&self, state: &mut State<T>) {
+        while let Some((putter, item)) = state.putters.pop_front() {
+            let mut acceptance = Acceptance {
+                core: self,
+                state,
+                putter: Some(putter),
             };
-            self.accept(state, putter);
-            state.items.push(item);
+            if let Err(item) = self.push(item) {
+                acceptance.putter = None;
+                acceptance.state.putters.push_front((putter, item));
+                return;
+            }
+            drop(acceptance);
             self.wake_getter(state);
         }
     }
 
-    fn accept(&self, state: &mut State<T, B>, putter: u64) {
+    /// Tells the putter `putter` that its item, counted, is in.
+    fn accept(&self, state: &mut State<T>, putter: u64) {
+        self.waiting_putters.store(state.putters.len(), SeqCst);
         state.accepted.push(putter);
-        self.count_put(state);
         // Putters are accepted in arrival order and listen in arrival order,
         // so the first one not yet woken is this one.
         self.putters_woken.notify_additional(1);
     }
 
-    fn count_put(&self, state: &mut State<T, B>) {
+    fn count_put(&self) {
         if self.tracked {
-            state.unfinished += 1;
+            self.unfinished.fetch_add(1, SeqCst);
+        }
+    }
+
+    /// Takes back the count of a put that found no room, as `task_done`
+    /// would: a `task_done` that ran meanwhile may have used it.
+    fn uncount_put(&self) {
+        if self.tracked {
+            let _ = self.task_done();
         }
     }
 
     /// Wakes one getter no notification has reached yet, if there is one:
     /// one that lost its item to a barging get first.
-    fn wake_getter(&self, state: &mut State<T, B>) {
-        if state.idle_getters > 0 {
-            state.idle_getters -= 1;
+    fn wake_getter(&self, _: &mut State<T>) {
+        let idle = self.idle_getters.load(SeqCst);
+        if idle > 0 {
+            self.idle_getters.store(idle - 1, SeqCst);
             if self.getters_retry.notify_additional(1) == 0 {
                 self.getters_queue.notify_additional(1);
             }
         }
     }
 
-    fn next_id(state: &mut State<T, B>) -> u64 {
-        let id = state.next_id;
-        state.next_id += 1;
-        id
+    /// Counts a getter idle: a notification may now be sent its way.
+    fn add_idle_getter(&self, _: &mut State<T>) {
+        let idle = self.idle_getters.load(SeqCst);
+        self.idle_getters.store(idle + 1, SeqCst);
+    }
+
+    /// A waiting getter leaves with `listener`: a notification it was sent
+    /// goes to another getter, else it stops counting as idle.
+    fn leave_getters(&self, state: &mut State<T>, listener: Option<EventListener>) {
+        state.getters -= 1;
+        if let Some(listener) = listener {
+            if listener.discard() {
+                self.wake_getter(state);
+            } else {
+                let idle = self.idle_getters.load(SeqCst);
+                self.idle_getters.store(idle - 1, SeqCst);
+            }
+        }
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.lock().items.len()
+        self.items.len()
     }
 
     pub(crate) fn capacity(&self) -> Option<usize> {
@@ -176,7 +301,8 @@ impl<T, B: Buffer<T>> Core<T, B> {
     }
 
     pub(crate) fn is_full(&self) -> bool {
-        !self.lock().has_room()
+        let capacity = self.lock().capacity;
+        capacity.is_some_and(|capacity| self.len() >= capacity)
     }
 
     pub(crate) fn getting(&self) -> usize {
@@ -192,33 +318,25 @@ impl<T, B: Buffer<T>> Core<T, B> {
     pub(crate) fn resize(&self, capacity: Option<usize>) {
         let mut state = self.lock();
         state.capacity = capacity;
+        self.items.resize(capacity);
         self.refill(&mut state);
     }
 
     pub(crate) fn unfinished_tasks(&self) -> usize {
-        self.lock().unfinished
+        self.unfinished.load(SeqCst)
     }
 
     pub(crate) fn task_done(&self) -> Result<(), TaskDoneTooManyTimes> {
-        let mut state = self.lock();
-        state.unfinished = state
+        let before = self
             .unfinished
-            .checked_sub(1)
-            .ok_or(TaskDoneTooManyTimes)?;
-        if state.unfinished == 0 {
+            .fetch_update(SeqCst, SeqCst, |unfinished| unfinished.checked_sub(1))
+            .map_err(|_| TaskDoneTooManyTimes)?;
+        if before == 1 {
+            // Joiners listen, then look: one that saw a task left hears this.
+            seq_cst_for_loom();
             self.joined.notify(usize::MAX);
         }
         Ok(())
-    }
-}
-
-impl<T, B> State<T, B>
-where
-    B: Buffer<T>,
-{
-    fn has_room(&self) -> bool {
-        self.capacity
-            .is_none_or(|capacity| self.items.len() < capacity)
     }
 }
 
@@ -227,14 +345,31 @@ impl<T, B: Buffer<T>> fmt::Debug for Core<T, B> {
         let state = self.lock();
         let mut debug = f.debug_struct("Queue");
         debug
-            .field("len", &state.items.len())
+            .field("len", &self.len())
             .field("maxsize", &state.capacity)
             .field("getting", &state.getters)
             .field("putting", &state.putters.len());
         if self.tracked {
-            debug.field("unfinished_tasks", &state.unfinished);
+            debug.field("unfinished_tasks", &self.unfinished_tasks());
         }
         debug.finish()
+    }
+}
+
+/// Accepts a putter taken out of line when dropped, which is also when the
+/// push of its item panics (an item's `Ord`): the item is in the buffer then,
+/// and the putter must learn it.
+struct Acceptance<'a, T, B: Buffer<T>> {
+    core: &'a Core<T, B>,
+    state: &'a mut State<T>,
+    putter: Option<u64>,
+}
+
+impl<T, B: Buffer<T>> Drop for Acceptance<'_, T, B> {
+    fn drop(&mut self) {
+        if let Some(putter) = self.putter {
+            self.core.accept(self.state, putter);
+        }
     }
 }
 
@@ -268,23 +403,36 @@ impl<T, B: Buffer<T>> EventListenerFuture for GetInner<'_, T, B> {
         loop {
             if this.listener.is_none() {
                 let core = this.core;
-                let mut state = core.lock();
-                if let Some(item) = core.get_now(&mut state) {
-                    if std::mem::take(&mut this.waiting) {
-                        state.getters -= 1;
+                if !this.waiting {
+                    if let Some(item) = core.get_unlocked() {
+                        return Poll::Ready(item);
                     }
-                    return Poll::Ready(item);
                 }
-                // Newcomers join the line; a woken getter whose item a barging
-                // get took waits first in line again.
+                let mut state = core.lock();
                 this.listener = Some(if this.waiting {
+                    // Woken: it takes the lock to stop counting as waiting
+                    // anyway, so it looks under the lock.
+                    if let Some(item) = core.get_now(&mut state) {
+                        this.waiting = false;
+                        state.getters -= 1;
+                        return Poll::Ready(item);
+                    }
+                    // Its item went to a barging get: it waits first in line.
                     core.getters_retry.listen()
                 } else {
                     state.getters += 1;
                     this.waiting = true;
                     core.getters_queue.listen()
                 });
-                state.idle_getters += 1;
+                core.add_idle_getter(&mut state);
+                // A lock-free put may have stored an item before it could see
+                // us idle: look once more, now that it will.
+                fence(SeqCst);
+                if let Some(item) = core.get_now(&mut state) {
+                    this.waiting = false;
+                    core.leave_getters(&mut state, this.listener.take());
+                    return Poll::Ready(item);
+                }
             }
             if strategy.poll(&mut this.listener, cx).is_pending() {
                 return Poll::Pending;
@@ -295,19 +443,9 @@ impl<T, B: Buffer<T>> EventListenerFuture for GetInner<'_, T, B> {
 
 impl<T, B: Buffer<T>> Drop for GetInner<'_, T, B> {
     fn drop(&mut self) {
-        if !self.waiting {
-            return;
-        }
-        let core = self.core;
-        let mut state = core.lock();
-        state.getters -= 1;
-        if let Some(listener) = self.listener.take() {
-            if listener.discard() {
-                // Woken for an item we will not take: wake another getter.
-                core.wake_getter(&mut state);
-            } else {
-                state.idle_getters -= 1;
-            }
+        if self.waiting {
+            let mut state = self.core.lock();
+            self.core.leave_getters(&mut state, self.listener.take());
         }
     }
 }
@@ -349,8 +487,7 @@ impl<'a, T, B: Buffer<T>> PutInner<'a, T, B> {
         if let Some(listener) = self.listener.take() {
             listener.discard();
         }
-        if let Some(at) = state.accepted.iter().position(|&putter| putter == id) {
-            state.accepted.swap_remove(at);
+        if state.take_acceptance(id) {
             return Ok(());
         }
         let at = state
@@ -359,6 +496,7 @@ impl<'a, T, B: Buffer<T>> PutInner<'a, T, B> {
             .position(|(putter, _)| *putter == id)
             .expect("a waiting putter is either accepted or in line");
         let (_, item) = state.putters.remove(at).expect("found just now");
+        self.core.waiting_putters.store(state.putters.len(), SeqCst);
         Err(item)
     }
 }
@@ -375,26 +513,44 @@ impl<T, B: Buffer<T>> EventListenerFuture for PutInner<'_, T, B> {
         loop {
             if this.listener.is_none() {
                 let core = this.core;
-                let mut state = core.lock();
                 match (this.id, this.item.take()) {
-                    (None, Some(item)) => match core.put_now(&mut state, item) {
-                        Ok(()) => return Poll::Ready(()),
-                        Err(item) => {
-                            let id = Core::next_id(&mut state);
-                            state.putters.push_back((id, item));
-                            this.id = Some(id);
-                        }
-                    },
-                    (Some(id), None) => {
-                        if let Some(at) = state.accepted.iter().position(|&p| p == id) {
-                            state.accepted.swap_remove(at);
+                    (None, Some(item)) => {
+                        let Err(item) = core.put_unlocked(item) else {
+                            return Poll::Ready(());
+                        };
+                        let mut state = core.lock();
+                        let Err(item) = core.put_now(&mut state, item) else {
+                            return Poll::Ready(());
+                        };
+                        // Listen before joining the line, so that listeners
+                        // stay in line order even if we are accepted at once.
+                        this.listener = Some(core.putters_woken.listen());
+                        let id = state.next_id();
+                        this.id = Some(id);
+                        state.putters.push_back((id, item));
+                        core.waiting_putters.store(state.putters.len(), SeqCst);
+                        // A lock-free get may have freed room before it could
+                        // see us waiting: look once more, now that it will.
+                        fence(SeqCst);
+                        core.refill(&mut state);
+                        if state.take_acceptance(id) {
                             this.id = None;
+                            if let Some(listener) = this.listener.take() {
+                                listener.discard();
+                            }
                             return Poll::Ready(());
                         }
                     }
+                    (Some(id), None) => {
+                        let mut state = core.lock();
+                        if state.take_acceptance(id) {
+                            this.id = None;
+                            return Poll::Ready(());
+                        }
+                        this.listener = Some(core.putters_woken.listen());
+                    }
                     _ => unreachable!("put polled after completion"),
                 }
-                this.listener = Some(core.putters_woken.listen());
             }
             if strategy.poll(&mut this.listener, cx).is_pending() {
                 return Poll::Pending;
@@ -437,14 +593,15 @@ impl<T, B: Buffer<T>> EventListenerFuture for JoinInner<'_, T, B> {
     ) -> Poll<()> {
         let this = self.get_mut();
         loop {
-            if this.listener.is_none() {
-                let state = this.core.lock();
-                if state.unfinished == 0 {
-                    return Poll::Ready(());
-                }
-                this.listener = Some(this.core.joined.listen());
+            // Looked at again after listening: the last task_done may have
+            // notified just before.
+            if this.core.unfinished_tasks() == 0 {
+                return Poll::Ready(());
             }
-            if strategy.poll(&mut this.listener, cx).is_pending() {
+            if this.listener.is_none() {
+                this.listener = Some(this.core.joined.listen());
+                seq_cst_for_loom();
+            } else if strategy.poll(&mut this.listener, cx).is_pending() {
                 return Poll::Pending;
             }
         }

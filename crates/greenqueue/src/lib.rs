@@ -35,6 +35,7 @@ mod lifo;
 mod light;
 mod priority;
 mod queue;
+mod ring;
 mod sync;
 
 pub use error::{Empty, Full, TaskDoneTooManyTimes};
