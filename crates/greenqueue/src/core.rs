@@ -420,6 +420,13 @@ impl<T, B: Buffer<T>> EventListenerFuture for GetInner<'_, T, B> {
                     // Its item went to a barging get: it waits first in line.
                     core.getters_retry.listen()
                 } else {
+                    // Items the lock-free get could not take: handed off, or
+                    // a waiting putter's (a rendezvous).
+                    if !state.handoff.is_empty() || !state.putters.is_empty() {
+                        if let Some(item) = core.get_now(&mut state) {
+                            return Poll::Ready(item);
+                        }
+                    }
                     state.getters += 1;
                     this.waiting = true;
                     core.getters_queue.listen()

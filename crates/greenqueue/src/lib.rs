@@ -25,6 +25,15 @@
 //! only when a getter has the item. Waiting getters and putters are served in
 //! arrival order; a get that arrives while items are buffered takes one at
 //! once, as eventlet's does. Dropping any future at any point loses no item.
+//!
+//! A put that finds room and a get that finds an item take no queue lock:
+//! `Queue` and `LightQueue` keep their items in concurrent-queue's lock-free
+//! ring, sized up front for a capacity of up to 4096 and growing as it fills
+//! when unbounded (a larger bound, or one `resize` changed, is checked under
+//! a small lock of the buffer's own on each put); `LifoQueue` and
+//! `PriorityQueue` keep theirs under such a lock. So producers and consumers
+//! on different threads don't queue up behind one lock. Waiting is decided
+//! under the queue's lock and woken through event-listener.
 
 pub mod buffer;
 mod core;
