@@ -152,18 +152,6 @@ impl<T> Fifo<T> {
             overflowing: AtomicBool::new(false),
         }
     }
-
-    /// Moves the oldest overflowed items into the ring as far as it has room,
-    /// so that pushes that skip the lock land behind them.
-    fn drain_overflow(&self, overflow: &mut VecDeque<T>) {
-        while let Some(item) = overflow.pop_front() {
-            if let Err(item) = self.ring.push(item) {
-                overflow.push_front(item);
-                return;
-            }
-        }
-        self.overflowing.store(false, SeqCst);
-    }
 }
 
 impl<T> Lifo<T> {
@@ -228,15 +216,20 @@ impl<T> Buffer<T> for Fifo<T> {
     }
 
     fn pop(&self) -> Option<T> {
-        let item = self.ring.pop();
+        // The ring's items are older than the overflow's: pushes go behind
+        // the overflow while it has items, and back to the ring once it has
+        // none.
+        if let Some(item) = self.ring.pop() {
+            return Some(item);
+        }
         if !self.overflowing.load(SeqCst) {
-            return item;
+            return None;
         }
         let mut overflow = lock(&self.overflow);
-        let item = item
-            .or_else(|| self.ring.pop())
-            .or_else(|| overflow.pop_front());
-        self.drain_overflow(&mut overflow);
+        let item = self.ring.pop().or_else(|| overflow.pop_front());
+        if overflow.is_empty() {
+            self.overflowing.store(false, SeqCst);
+        }
         item
     }
 
