@@ -24,12 +24,16 @@
 //! `SeqCst`: a put stores its item, then reads whether getters idle, while a
 //! getter counts itself idle, then looks for an item; a get takes an item,
 //! then reads whether putters wait, while a putter joins the line, then looks
-//! for room. In each pair one side sees the other, so no wake-up is lost.
+//! for room. The waiting side fences between its two steps, and the buffer's
+//! store or take is `SeqCst` (or under the buffer's lock), so in each pair
+//! one side sees the other and no wake-up is lost. The counts' other writes
+//! only make a lock-free path take the lock when it need not, so they are
+//! plain `Release` stores.
 
 use std::collections::VecDeque;
 use std::fmt;
 use std::pin::Pin;
-use std::sync::atomic::Ordering::SeqCst;
+use std::sync::atomic::Ordering::{Release, SeqCst};
 use std::task::Poll;
 
 use event_listener::{Event, EventListener, Listener};
@@ -193,7 +197,7 @@ impl<T, B: Buffer<T>> Core<T, B> {
         if state.getters > state.handoff.len() {
             self.count_put();
             state.handoff.push_back(item);
-            self.handoffs.store(state.handoff.len(), SeqCst);
+            self.handoffs.store(state.handoff.len(), Release);
         } else {
             return Err(item);
         }
@@ -205,7 +209,7 @@ impl<T, B: Buffer<T>> Core<T, B> {
     /// putter's. Refills the room it frees from waiting putters.
     fn get_now(&self, state: &mut State<T>) -> Option<T> {
         let item = if let Some(item) = state.handoff.pop_front() {
-            self.handoffs.store(state.handoff.len(), SeqCst);
+            self.handoffs.store(state.handoff.len(), Release);
             item
         } else if let Some(item) = self.items.pop() {
             item
@@ -239,7 +243,7 @@ impl<T, B: Buffer<T>> Core<T, B> {
 
     /// Tells the putter `putter` that its item, counted, is in.
     fn accept(&self, state: &mut State<T>, putter: u64) {
-        self.waiting_putters.store(state.putters.len(), SeqCst);
+        self.waiting_putters.store(state.putters.len(), Release);
         state.accepted.push(putter);
         // Putters are accepted in arrival order and listen in arrival order,
         // so the first one not yet woken is this one.
@@ -265,7 +269,7 @@ impl<T, B: Buffer<T>> Core<T, B> {
     fn wake_getter(&self, _: &mut State<T>) {
         let idle = self.idle_getters.load(SeqCst);
         if idle > 0 {
-            self.idle_getters.store(idle - 1, SeqCst);
+            self.idle_getters.store(idle - 1, Release);
             if self.getters_retry.notify_additional(1) == 0 {
                 self.getters_queue.notify_additional(1);
             }
@@ -275,7 +279,7 @@ impl<T, B: Buffer<T>> Core<T, B> {
     /// Counts a getter idle: a notification may now be sent its way.
     fn add_idle_getter(&self, _: &mut State<T>) {
         let idle = self.idle_getters.load(SeqCst);
-        self.idle_getters.store(idle + 1, SeqCst);
+        self.idle_getters.store(idle + 1, Release);
     }
 
     /// A waiting getter leaves with `listener`: a notification it was sent
@@ -287,7 +291,7 @@ impl<T, B: Buffer<T>> Core<T, B> {
                 self.wake_getter(state);
             } else {
                 let idle = self.idle_getters.load(SeqCst);
-                self.idle_getters.store(idle - 1, SeqCst);
+                self.idle_getters.store(idle - 1, Release);
             }
         }
     }
@@ -503,7 +507,9 @@ impl<'a, T, B: Buffer<T>> PutInner<'a, T, B> {
             .position(|(putter, _)| *putter == id)
             .expect("a waiting putter is either accepted or in line");
         let (_, item) = state.putters.remove(at).expect("found just now");
-        self.core.waiting_putters.store(state.putters.len(), SeqCst);
+        self.core
+            .waiting_putters
+            .store(state.putters.len(), Release);
         Err(item)
     }
 }
@@ -535,7 +541,7 @@ impl<T, B: Buffer<T>> EventListenerFuture for PutInner<'_, T, B> {
                         let id = state.next_id();
                         this.id = Some(id);
                         state.putters.push_back((id, item));
-                        core.waiting_putters.store(state.putters.len(), SeqCst);
+                        core.waiting_putters.store(state.putters.len(), Release);
                         // A lock-free get may have freed room before it could
                         // see us waiting: look once more, now that it will.
                         fence(SeqCst);
