@@ -2,6 +2,7 @@
 //!
 //! std only, so that it builds before anything else and needs nothing more.
 
+mod goals;
 mod report;
 
 use std::collections::BTreeMap;

@@ -1,6 +1,7 @@
 //! `target/bench-report.md` from criterion's own results: one table per
 //! workload with the median for ours and each peer from the same run, the
-//! ratio to the fastest peer, and eventlet's figure where it was measured.
+//! ratio to the fastest peer, and eventlet's figure where it was measured;
+//! before them, the goals, each met or missed on this run.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -56,6 +57,21 @@ pub(crate) fn write(root: &Path, eventlet: &BTreeMap<String, f64>) -> Result<Pat
          (below 1 is faster). Plots: [criterion's report](criterion/report/index.html).\n",
         machine()
     );
+    let per_item = |workload: &str, name: &str| {
+        let rows = groups.get(workload)?;
+        rows.iter()
+            .find(|row| row.name == name)
+            .map(|row| row.per_item)
+    };
+    let best_of_ours = |workload: &str| {
+        groups
+            .get(workload)?
+            .iter()
+            .filter(|row| is_ours(&row.name))
+            .map(|row| row.per_item)
+            .reduce(f64::min)
+    };
+    report.push_str(&crate::goals::section(per_item, best_of_ours, eventlet));
     for (group, mut rows) in groups {
         rows.sort_by(|a, b| a.per_item.total_cmp(&b.per_item));
         let fastest_peer = rows
