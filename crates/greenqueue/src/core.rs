@@ -180,27 +180,24 @@ impl<T, B: Buffer<T>> Core<T, B> {
     /// Puts `item` in the buffer if there is room and no putter waits ahead
     /// of it, else hands it to a waiting getter that has none handed yet
     /// (possible only when there is no room, as at a rendezvous).
-    fn put_now(&self, state: &mut State<T>, item: T) -> Result<(), T> {
+    fn put_now(&self, state: &mut State<T>, mut item: T) -> Result<(), T> {
         // Room a lock-free get freed goes to the putters in line first.
         self.refill(state);
-        let item = if state.putters.is_empty() {
+        if state.putters.is_empty() {
             match self.push(item) {
                 Ok(()) => {
                     self.wake_getter(state);
                     return Ok(());
                 }
-                Err(item) => item,
+                Err(back) => item = back,
             }
-        } else {
-            item
-        };
-        if state.getters > state.handoff.len() {
-            self.count_put();
-            state.handoff.push_back(item);
-            self.handoffs.store(state.handoff.len(), Release);
-        } else {
+        }
+        if state.getters <= state.handoff.len() {
             return Err(item);
         }
+        self.count_put();
+        state.handoff.push_back(item);
+        self.handoffs.store(state.handoff.len(), Release);
         self.wake_getter(state);
         Ok(())
     }
