@@ -1,5 +1,7 @@
 //! Shared helpers for the workspace's integration tests in `tests/tests/`.
 
+pub mod linearizability;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Wake, Waker};

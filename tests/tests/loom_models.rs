@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::task::Wake;
 
 use greenevent::Event;
-use greenqueue::Queue;
+use greenqueue::{LightQueue, Queue};
 use greensem::{CappedSemaphore, Semaphore};
 use loom::sync::Arc;
 use loom::thread;
@@ -52,6 +52,12 @@ fn block_on<F: Future>(future: F) -> F::Output {
             thread::yield_now();
         }
     }
+}
+
+/// Polls `future` once with a waker that does nothing: it registers as a
+/// waiter, for the model to go on with it later.
+fn poll_once<F: Future + ?Sized>(future: Pin<&mut F>) -> Poll<F::Output> {
+    future.poll(&mut Context::from_waker(Waker::noop()))
 }
 
 /// Polls once, then drops: a waiter cancelled at its first await. The output
@@ -111,6 +117,56 @@ fn loom_queue_bounded_one_hand_off_with_a_cancelled_getter() {
         let got = getter.join().unwrap();
         assert!(got == 1 || (got == 2 && taken_by_cancelled == Some(1)));
         assert_eq!((queue.len(), queue.getting(), queue.putting()), (0, 0, 0));
+    });
+}
+
+#[test]
+fn loom_queue_put_into_a_full_queue_races_a_woken_getter() {
+    // The getter is due the first item whichever way the put and its wait
+    // interleave; a second put may buffer only once that item is the
+    // getter's, and never passes it.
+    loom::model(|| {
+        let queue = Arc::new(LightQueue::bounded(1));
+        let putter = {
+            let queue = queue.clone();
+            thread::spawn(move || {
+                queue.try_put(1).unwrap();
+                queue.try_put(2).is_ok()
+            })
+        };
+        let got = block_on(queue.get());
+        let second_in = putter.join().unwrap();
+        assert_eq!(got, 1);
+        assert_eq!(queue.try_get().ok(), second_in.then_some(2));
+        assert_eq!((queue.len(), queue.getting()), (0, 0));
+    });
+}
+
+#[test]
+fn loom_semaphore_two_releases_before_the_woken_waiter_runs_then_a_newcomer() {
+    // The shape: A waits; two releases come before A runs again,
+    // racing a newcomer B. Each release is a hand-off of its own, so B gets
+    // the second permit (a stranded one leaves B spinning, and loom fails
+    // the model).
+    loom::model(|| {
+        let sem = Arc::new(Semaphore::new(0));
+        let mut first = Box::pin(sem.acquire());
+        assert!(poll_once(first.as_mut()).is_pending());
+        let releaser = {
+            let sem = sem.clone();
+            thread::spawn(move || {
+                sem.release();
+                sem.release();
+            })
+        };
+        let newcomer = {
+            let sem = sem.clone();
+            thread::spawn(move || block_on(sem.acquire()).forget())
+        };
+        releaser.join().unwrap();
+        block_on(first).forget();
+        newcomer.join().unwrap();
+        assert_eq!((sem.counter(), sem.balance()), (0, 0));
     });
 }
 

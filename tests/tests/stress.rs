@@ -6,6 +6,15 @@
 //! once (exactly once if its put surely happened), every permit is back,
 //! no task is unfinished and no waiter is left. A watchdog fails the run with
 //! the primitives' state if progress stalls for 10 s.
+//!
+//! Each run has two halves. In the first, gets end only by their own
+//! timeout faces (which return an item handed to them), never by being
+//! dropped, and every consumer must see each producer's items in put order.
+//! In the second, gets are also dropped mid-wait and killed: an item handed
+//! to a get that is dropped before it runs goes to the next getter or back
+//! first in line (docs/semantics.md, Queues), so a consumer that took a
+//! later item meanwhile may see it out of order; that half checks delivery
+//! (exactly once), not order.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering::SeqCst};
@@ -56,12 +65,17 @@ struct World {
     /// Per item: 1 once a put of it surely happened, 2 if its put was
     /// dropped midway (it may or may not have gone in).
     put: Vec<AtomicU8>,
+    /// Per item: which producer claimed it. A producer claims rising
+    /// numbers and puts them one after another, so its items must reach
+    /// every consumer in rising order.
+    producer: Vec<AtomicU8>,
     next_item: AtomicU64,
     counts: Counts,
+    gets_end: GetsEnd,
 }
 
 impl World {
-    fn new(items: usize) -> Self {
+    fn new(items: usize, gets_end: GetsEnd) -> Self {
         World {
             queue: Queue::bounded(16),
             sem: Semaphore::new(PERMITS),
@@ -69,27 +83,45 @@ impl World {
             stop: AtomicBool::new(false),
             received: (0..items).map(|_| AtomicU8::new(0)).collect(),
             put: (0..items).map(|_| AtomicU8::new(0)).collect(),
+            producer: (0..items).map(|_| AtomicU8::new(0)).collect(),
             next_item: AtomicU64::new(0),
             counts: Counts::default(),
+            gets_end,
         }
     }
 
-    /// The next item to put, until the time or the count runs out.
-    fn claim(&self, deadline: Instant) -> Option<u64> {
+    /// The next item for `producer` to put, until the time or the count
+    /// runs out.
+    fn claim(&self, producer: u8, deadline: Instant) -> Option<u64> {
         if Instant::now() >= deadline {
             return None;
         }
         let item = self.next_item.fetch_add(1, SeqCst);
-        (usize::try_from(item).unwrap() < self.received.len()).then_some(item)
+        let slot = self.producer.get(usize::try_from(item).unwrap())?;
+        slot.store(producer, SeqCst);
+        Some(item)
     }
 
     fn put_slot(&self, item: u64) -> &AtomicU8 {
         &self.put[usize::try_from(item).unwrap()]
     }
 
-    fn receive(&self, item: u64) {
-        let seen = self.received[usize::try_from(item).unwrap()].fetch_add(1, SeqCst);
+    /// Records `item` as received by a consumer whose last item from each
+    /// producer is in `order`.
+    fn receive(&self, item: u64, order: &mut Order) {
+        let index = usize::try_from(item).unwrap();
+        let seen = self.received[index].fetch_add(1, SeqCst);
         assert_eq!(seen, 0, "item {item} received twice");
+        if self.gets_end == GetsEnd::ByTheirTimeouts {
+            let producer = usize::from(self.producer[index].load(SeqCst));
+            if let Some(last) = order.0[producer] {
+                assert!(
+                    item > last,
+                    "producer {producer}'s item {item} arrived after its later item {last}"
+                );
+            }
+            order.0[producer] = Some(item);
+        }
         self.queue
             .task_done()
             .expect("one task_done per item received");
@@ -101,6 +133,18 @@ impl World {
         self.counts.progress.fetch_add(1, SeqCst);
     }
 }
+
+/// Holds a victim's permit across a wait for it to be killed in.
+async fn sleep_a_little() {
+    async_io::Timer::after(Duration::from_millis(2)).await;
+}
+
+/// Producers: two greenthreads and two OS threads.
+const PRODUCERS: usize = 4;
+
+/// One consumer's last item from each producer.
+#[derive(Default)]
+struct Order([Option<u64>; PRODUCERS]);
 
 /// The message of the tasks that panic on purpose.
 const INTENDED_PANIC: &str = "a task panics while it holds a permit";
@@ -123,11 +167,26 @@ fn quiet_intended_panics() {
     });
 }
 
-/// Runs the stress for `seconds`, with at most `items` items.
+/// Runs both halves of the stress, `seconds` in all, with at most `items`
+/// items each.
 fn stress(seconds: u64, items: usize) {
+    stress_half(seconds.div_ceil(2), items, GetsEnd::ByTheirTimeouts);
+    stress_half(seconds.div_ceil(2), items, GetsEnd::AlsoDropped);
+}
+
+/// How consumers' gets may end besides taking an item.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum GetsEnd {
+    /// `get_timeout`, `get_blocking_timeout`: order is checked.
+    ByTheirTimeouts,
+    /// Also dropped by an outer timeout, and killed.
+    AlsoDropped,
+}
+
+fn stress_half(seconds: u64, items: usize, gets_end: GetsEnd) {
     quiet_intended_panics();
     let started = Instant::now();
-    let world = Arc::new(World::new(items));
+    let world = Arc::new(World::new(items, gets_end));
     let deadline = started + Duration::from_secs(seconds);
     let hub = Hub::builder().threads(2).build();
     let finished = Arc::new(AtomicBool::new(false));
@@ -138,25 +197,26 @@ fn stress(seconds: u64, items: usize) {
     let threads: Vec<_> = (0..2)
         .map(|seed| {
             let world = world.clone();
-            thread::spawn(move || blocking_producer(&world, deadline, seed))
+            thread::spawn(move || blocking_producer(&world, deadline, seed + 2))
         })
         .collect();
     let consumers: Vec<_> = (0..3)
-        .map(|seed| hub.spawn(async_consumer(world.clone(), seed)))
+        .map(|seed| hub.spawn(async_consumer(world.clone(), seed, gets_end)))
         .collect();
     let blocking_consumer = {
         let world = world.clone();
         thread::spawn(move || {
+            let mut order = Order::default();
             while !world.stop.load(SeqCst) {
                 if let Ok(item) = world.queue.get_blocking_timeout(Duration::from_millis(5)) {
-                    world.receive(item);
+                    world.receive(item, &mut order);
                 }
             }
         })
     };
     world.start.send(()).unwrap();
     while producers.iter().any(|p| !p.is_dead()) {
-        inject_faults(&hub, &world);
+        inject_faults(&hub, &world, gets_end);
     }
     for thread in threads {
         thread.join().unwrap();
@@ -171,6 +231,7 @@ fn stress(seconds: u64, items: usize) {
     finished.store(true, SeqCst);
     watchdog.join().unwrap();
     verify(&world);
+    println!("{gets_end:?}:");
     report(&world.counts, started.elapsed());
 }
 
@@ -196,7 +257,7 @@ fn watchdog(world: &Arc<World>, finished: &Arc<AtomicBool>) -> thread::JoinHandl
 async fn async_producer(world: Arc<World>, deadline: Instant, seed: u64) {
     let mut rng = Rng(0x9E37_79B9 + seed);
     world.start.wait().await.unwrap();
-    while let Some(item) = world.claim(deadline) {
+    while let Some(item) = world.claim(u8::try_from(seed).unwrap(), deadline) {
         let slot = world.put_slot(item);
         if rng.below(10) == 0 {
             if with_timeout(rng.millis(2), world.queue.put(item))
@@ -223,7 +284,7 @@ async fn async_producer(world: Arc<World>, deadline: Instant, seed: u64) {
 fn blocking_producer(world: &World, deadline: Instant, seed: u64) {
     let mut rng = Rng(0x85EB_CA6B + seed);
     world.start.wait_blocking().unwrap();
-    while let Some(item) = world.claim(deadline) {
+    while let Some(item) = world.claim(u8::try_from(seed).unwrap(), deadline) {
         let mut next = item;
         while let Err(Full(back)) = world.queue.put_blocking_timeout(next, rng.millis(3)) {
             world.counts.timeouts.fetch_add(1, SeqCst);
@@ -235,31 +296,41 @@ fn blocking_producer(world: &World, deadline: Instant, seed: u64) {
 }
 
 /// Holds a permit while it records; some gets are dropped by a timeout midway.
-async fn async_consumer(world: Arc<World>, seed: u64) {
+async fn async_consumer(world: Arc<World>, seed: u64, gets_end: GetsEnd) {
     let mut rng = Rng(0xC2B2_AE35 + seed);
+    let mut order = Order::default();
     while !world.stop.load(SeqCst) {
         let Some(_permit) = world.sem.acquire_timeout(rng.millis(5)).await else {
             world.counts.timeouts.fetch_add(1, SeqCst);
             continue;
         };
-        match with_timeout(rng.millis(5), world.queue.get()).await {
-            Ok(item) => world.receive(item),
-            Err(_) => {
+        let got = match gets_end {
+            GetsEnd::ByTheirTimeouts => world.queue.get_timeout(rng.millis(5)).await.ok(),
+            GetsEnd::AlsoDropped => with_timeout(rng.millis(5), world.queue.get()).await.ok(),
+        };
+        match got {
+            Some(item) => world.receive(item, &mut order),
+            None => {
                 world.counts.cancellations.fetch_add(1, SeqCst);
             }
         }
     }
 }
 
-/// One round of faults: a greenthread killed while it waits on the queue or
-/// the semaphore, and a task that panics holding a permit.
-fn inject_faults(hub: &Hub, world: &Arc<World>) {
+/// One round of faults: a greenthread killed while it waits on the
+/// semaphore (or, when gets may be dropped, on the queue), and a task that
+/// panics holding a permit.
+fn inject_faults(hub: &Hub, world: &Arc<World>, gets_end: GetsEnd) {
     let victim = {
         let world = world.clone();
         hub.spawn(async move {
             let _permit = world.sem.acquire().await;
-            if let Ok(item) = with_timeout(Duration::from_secs(60), world.queue.get()).await {
-                world.receive(item);
+            if gets_end == GetsEnd::AlsoDropped {
+                if let Ok(item) = with_timeout(Duration::from_secs(60), world.queue.get()).await {
+                    world.receive(item, &mut Order::default());
+                }
+            } else {
+                sleep_a_little().await;
             }
         })
     };
