@@ -34,6 +34,11 @@ pub trait Buffer<T>: sealed::Sealed {
     /// Stores `item` if there is room, else hands it back.
     #[doc(hidden)]
     fn try_push(&self, item: T) -> Result<(), T>;
+    /// Stores `item` as the oldest item (first out of a FIFO, last out of a
+    /// LIFO, first among equals), past the bound if need be: the item of a
+    /// getter that left before taking it comes back this way.
+    #[doc(hidden)]
+    fn push_oldest(&self, item: T);
     #[doc(hidden)]
     fn pop(&self) -> Option<T>;
     #[doc(hidden)]
@@ -64,9 +69,19 @@ pub struct Fifo<T> {
     counted: AtomicBool,
     /// Items that did not fit the ring after a resize grew the queue past
     /// it, oldest first: all of them leave after the ring's.
-    overflow: Mutex<VecDeque<T>>,
+    overflow: Mutex<Spill<T>>,
     /// `overflow` has items, so pushes line up behind them.
     overflowing: AtomicBool,
+    /// `Spill::returned` has items, so pops look there first.
+    returning: AtomicBool,
+}
+
+/// What a `Fifo` keeps outside its ring, under one lock.
+struct Spill<T> {
+    /// Items handed back by getters that left: older than the ring's.
+    returned: VecDeque<T>,
+    /// Items past the ring after a resize: newer than the ring's.
+    overflow: VecDeque<T>,
 }
 
 /// Last in, first out: [`LifoQueue`](crate::LifoQueue).
@@ -96,7 +111,12 @@ struct Ranking<T: Ord> {
     heap: BinaryHeap<Reverse<Ranked<T>>>,
     /// Arrival number, so that equal items leave in arrival order.
     next: u64,
+    /// Below every arrival number yet: for an item handed back as the oldest.
+    oldest: u64,
 }
+
+/// Where arrival numbers start: items handed back count down from here.
+const FIRST_ARRIVAL: u64 = 1 << 63;
 
 /// An item and its arrival number, ordered by item, then arrival.
 struct Ranked<T> {
@@ -148,8 +168,12 @@ impl<T> Fifo<T> {
             ring: Ring::new(ring_bound),
             capacity: AtomicUsize::new(capacity.unwrap_or(UNBOUNDED)),
             counted: AtomicBool::new(ring_bound != capacity),
-            overflow: Mutex::new(VecDeque::new()),
+            overflow: Mutex::new(Spill {
+                returned: VecDeque::new(),
+                overflow: VecDeque::new(),
+            }),
             overflowing: AtomicBool::new(false),
+            returning: AtomicBool::new(false),
         }
     }
 }
@@ -168,7 +192,8 @@ impl<T: Ord> Priority<T> {
         Priority(Mutex::new(Bounded {
             items: Ranking {
                 heap: BinaryHeap::with_capacity(reserve(capacity)),
-                next: 0,
+                next: FIRST_ARRIVAL,
+                oldest: FIRST_ARRIVAL,
             },
             capacity,
         }))
@@ -196,7 +221,8 @@ impl<T> Buffer<T> for Fifo<T> {
             // Full without counting the overflow (a rendezvous always is).
             return Err(item);
         }
-        let mut overflow = lock(&self.overflow);
+        let mut spill = lock(&self.overflow);
+        let overflow = &mut spill.overflow;
         // Gets only shrink this count, and the other counted pushes wait for
         // the lock: room seen here stays.
         if self.ring.len() + overflow.len() >= capacity {
@@ -215,7 +241,20 @@ impl<T> Buffer<T> for Fifo<T> {
         Ok(())
     }
 
+    fn push_oldest(&self, item: T) {
+        let mut spill = lock(&self.overflow);
+        spill.returned.push_back(item);
+        self.returning.store(true, SeqCst);
+    }
+
     fn pop(&self) -> Option<T> {
+        if self.returning.load(SeqCst) {
+            let mut spill = lock(&self.overflow);
+            if let Some(item) = spill.returned.pop_front() {
+                self.returning.store(!spill.returned.is_empty(), SeqCst);
+                return Some(item);
+            }
+        }
         // The ring's items are older than the overflow's: pushes go behind
         // the overflow while it has items, and back to the ring once it has
         // none.
@@ -225,17 +264,17 @@ impl<T> Buffer<T> for Fifo<T> {
         if !self.overflowing.load(SeqCst) {
             return None;
         }
-        let mut overflow = lock(&self.overflow);
-        let item = self.ring.pop().or_else(|| overflow.pop_front());
-        if overflow.is_empty() {
+        let mut spill = lock(&self.overflow);
+        let item = self.ring.pop().or_else(|| spill.overflow.pop_front());
+        if spill.overflow.is_empty() {
             self.overflowing.store(false, SeqCst);
         }
         item
     }
 
     fn len(&self) -> usize {
-        let overflow = lock(&self.overflow);
-        self.ring.len() + overflow.len()
+        let spill = lock(&self.overflow);
+        self.ring.len() + spill.overflow.len() + spill.returned.len()
     }
 
     fn resize(&self, capacity: Option<usize>) {
@@ -254,6 +293,9 @@ impl<T> Buffer<T> for Lifo<T> {
         }
         lifo.items.push(item);
         Ok(())
+    }
+    fn push_oldest(&self, item: T) {
+        lock(&self.0).items.insert(0, item);
     }
     fn pop(&self) -> Option<T> {
         lock(&self.0).items.pop()
@@ -277,6 +319,13 @@ impl<T: Ord> Buffer<T> for Priority<T> {
         ranking.next += 1;
         ranking.heap.push(Reverse(Ranked { item, arrival }));
         Ok(())
+    }
+    fn push_oldest(&self, item: T) {
+        let mut priority = lock(&self.0);
+        let ranking = &mut priority.items;
+        ranking.oldest -= 1;
+        let arrival = ranking.oldest;
+        ranking.heap.push(Reverse(Ranked { item, arrival }));
     }
     fn pop(&self) -> Option<T> {
         lock(&self.0)

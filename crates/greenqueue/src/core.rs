@@ -1,34 +1,40 @@
 //! The waiting logic every queue type shares, and the one get, put and join
 //! loop behind every face.
 //!
-//! A put that finds room and nobody waiting to put ahead of it, and a get
-//! that finds an item, touch only atomics and the shared buffer, which keeps
-//! its own bound: no lock, so producers and consumers on different threads
-//! don't queue up behind one.
+//! A put that finds room and nobody waiting, and a get that finds an item,
+//! touch only atomics and the shared buffer, which keeps its own bound: no
+//! lock, so producers and consumers on different threads don't queue up
+//! behind one.
 //!
-//! Everything about waiting is decided under one lock, and every getter's
-//! and putter's listener is registered, notified and discarded under it, so
-//! the counts here match event-listener's lists exactly; the counts the
-//! lock-free paths read are atomics, written only under the lock. Getters
-//! wait in arrival order; each item that arrives wakes one idle getter,
-//! which takes an item when it runs. A get that arrives while items are
-//! buffered takes one at once, as eventlet's does; a woken getter that finds
-//! its item gone that way waits again in a retry lane that is woken first,
-//! so it keeps its place. Putters that find no room wait with their item
-//! stored here: a get takes it straight from them (the rendezvous) or moves
-//! it into the room it frees, in arrival order, and wakes that putter.
-//! Joiners need no count: they listen, then look, and the last `task_done`
-//! wakes them all.
+//! Everything about waiting is decided under one lock. A getter that finds
+//! nothing waits in `State::getters` with a slot of its own; an item for it
+//! is written into the first empty slot, in arrival order, and only that
+//! getter is woken (getters listen in the same order, so the first listener
+//! not yet notified is the one whose slot was filled). The rule that keeps
+//! order is one invariant, restored by [`Core::settle`] before the lock is let
+//! go: **while a getter waits with an empty slot, nothing is available**:
+//! no buffered item, no waiting putter. So a put either fills the first
+//! empty slot or, with every getter served, buffers or waits; items cannot
+//! pass each other, and `getting()` is the number of empty slots. Putters
+//! that find no room wait with their item stored here: a get takes it
+//! straight from them (the rendezvous) or moves it into the room it frees,
+//! in arrival order, and wakes that putter. Joiners need no count: they
+//! listen, then look, and the last `task_done` wakes them all.
+//!
+//! A getter dropped after its slot was filled passes the item on: to the
+//! next getter with an empty slot, else back to the buffer as its oldest
+//! item ([`Buffer::push_oldest`]), never to a newcomer ahead of a waiter.
 //!
 //! Two hand-shakes between the lock-free paths and the waiting lines rest on
-//! `SeqCst`: a put stores its item, then reads whether getters idle, while a
-//! getter counts itself idle, then looks for an item; a get takes an item,
-//! then reads whether putters wait, while a putter joins the line, then looks
-//! for room. The waiting side fences between its two steps, and the buffer's
-//! store or take is `SeqCst` (or under the buffer's lock), so in each pair
-//! one side sees the other and no wake-up is lost. The counts' other writes
-//! only make a lock-free path take the lock when it need not, so they are
-//! plain `Release` stores.
+//! `SeqCst`: a lock-free put stores its item, then reads whether getters
+//! wait with empty slots, while a getter counts its empty slot, then looks
+//! for an item; a lock-free get takes an item, then reads whether putters
+//! wait, while a putter joins the line, then looks for room. The waiting
+//! side fences between its two steps, and the buffer's store or take is
+//! `SeqCst` (or under the buffer's lock), so in each pair one side sees the
+//! other and no item is stranded. The counts' other writes only make a
+//! lock-free path take the lock when it need not, so they are plain
+//! `Release` stores.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -47,18 +53,14 @@ pub(crate) struct Core<T, B> {
     items: B,
     /// Unfinished tasks of a tracked queue.
     unfinished: Padded<AtomicUsize>,
-    /// Getters that no notification has reached.
-    idle_getters: AtomicUsize,
+    /// Getters waiting with an empty slot (mirrors `State::empty_slots()`).
+    empty_getters: AtomicUsize,
     /// Putters waiting in line (mirrors `State::putters.len()`).
     waiting_putters: AtomicUsize,
-    /// Items handed to waiting getters (mirrors `State::handoff.len()`).
-    handoffs: AtomicUsize,
     state: Mutex<State<T>>,
-    /// Getters waiting in arrival order.
-    getters_queue: Event,
-    /// Getters that were woken but found their item taken: woken first.
-    getters_retry: Event,
-    /// Putters in arrival order; the one whose item a get took is woken.
+    /// Getters listen in arrival order; each filled slot notifies one.
+    getters_woken: Event,
+    /// Putters listen in arrival order; each accepted item notifies one.
     putters_woken: Event,
     joined: Event,
     /// `Queue`, `LifoQueue` and `PriorityQueue` count unfinished tasks.
@@ -68,16 +70,23 @@ pub(crate) struct Core<T, B> {
 struct State<T> {
     /// `None` is unbounded; `Some(0)` a rendezvous.
     capacity: Option<usize>,
-    /// Items handed to waiting getters when there was no room (a
-    /// rendezvous): not buffered, taken before anything else.
-    handoff: VecDeque<T>,
-    /// Waiting getters.
-    getters: usize,
+    /// Waiting getters in arrival order. The first `served` have their item
+    /// in their slot (filled slots are always a prefix: each fill goes to
+    /// the first empty slot, and a served getter that leaves hands its item
+    /// to the first empty slot too).
+    getters: VecDeque<Slot<T>>,
+    served: usize,
     /// Waiting putters and their items, in arrival order.
     putters: VecDeque<(u64, T)>,
     /// Putters whose item a get took: done, they only need to learn it.
     accepted: Vec<u64>,
     next_id: u64,
+}
+
+/// A waiting getter's place in line, and the item handed to it.
+struct Slot<T> {
+    id: u64,
+    item: Option<T>,
 }
 
 impl<T> State<T> {
@@ -95,6 +104,23 @@ impl<T> State<T> {
         self.next_id += 1;
         id
     }
+
+    /// Getters still waiting for an item.
+    fn empty_slots(&self) -> usize {
+        self.getters.len() - self.served
+    }
+
+    /// Takes the item handed to getter `id`, which then stops waiting.
+    fn take_handed(&mut self, id: u64) -> Option<T> {
+        let at = self
+            .getters
+            .iter()
+            .take(self.served)
+            .position(|slot| slot.id == id)?;
+        let slot = self.getters.remove(at).expect("found just now");
+        self.served -= 1;
+        slot.item
+    }
 }
 
 impl<T, B: Buffer<T>> Core<T, B> {
@@ -102,19 +128,17 @@ impl<T, B: Buffer<T>> Core<T, B> {
         Core {
             items,
             unfinished: Padded(AtomicUsize::new(0)),
-            idle_getters: AtomicUsize::new(0),
+            empty_getters: AtomicUsize::new(0),
             waiting_putters: AtomicUsize::new(0),
-            handoffs: AtomicUsize::new(0),
             state: Mutex::new(State {
                 capacity,
-                handoff: VecDeque::new(),
-                getters: 0,
+                getters: VecDeque::new(),
+                served: 0,
                 putters: VecDeque::new(),
                 accepted: Vec::new(),
                 next_id: 0,
             }),
-            getters_queue: Event::new(),
-            getters_retry: Event::new(),
+            getters_woken: Event::new(),
             putters_woken: Event::new(),
             joined: Event::new(),
             tracked,
@@ -141,29 +165,28 @@ impl<T, B: Buffer<T>> Core<T, B> {
         self.get_now(&mut state)
     }
 
-    /// Puts without the lock if there is room and nobody waits to put first.
+    /// Buffers without the lock if nobody waits: a getter with an empty slot
+    /// must be handed the item, a putter in line must go first.
     fn put_unlocked(&self, item: T) -> Result<(), T> {
-        if self.waiting_putters.load(SeqCst) > 0 {
+        if self.waiting_putters.load(SeqCst) > 0 || self.empty_getters.load(SeqCst) > 0 {
             return Err(item);
         }
         self.push(item)?;
         seq_cst_for_loom();
-        if self.idle_getters.load(SeqCst) > 0 {
-            self.wake_getter(&mut self.lock());
+        if self.empty_getters.load(SeqCst) > 0 {
+            // A getter came to wait while we stored: it is due this item.
+            self.settle(&mut self.lock());
         }
         Ok(())
     }
 
-    /// Gets a buffered item without the lock, unless items were handed off
-    /// (those go first).
+    /// Gets a buffered item without the lock.
     fn get_unlocked(&self) -> Option<T> {
-        if self.handoffs.load(SeqCst) > 0 {
-            return None;
-        }
         let item = self.items.pop()?;
         seq_cst_for_loom();
         if self.waiting_putters.load(SeqCst) > 0 {
-            self.refill(&mut self.lock());
+            // The room we freed is the first waiting putter's.
+            self.settle(&mut self.lock());
         }
         Some(item)
     }
@@ -177,38 +200,36 @@ impl<T, B: Buffer<T>> Core<T, B> {
             .inspect_err(|_| self.uncount_put())
     }
 
-    /// Puts `item` in the buffer if there is room and no putter waits ahead
-    /// of it, else hands it to a waiting getter that has none handed yet
-    /// (possible only when there is no room, as at a rendezvous).
-    fn put_now(&self, state: &mut State<T>, mut item: T) -> Result<(), T> {
-        // Room a lock-free get freed goes to the putters in line first.
-        self.refill(state);
-        if state.putters.is_empty() {
-            match self.push(item) {
-                Ok(()) => {
-                    self.wake_getter(state);
-                    return Ok(());
-                }
-                Err(back) => item = back,
-            }
+    /// Puts `item` now if it can: into the first empty getter slot, else
+    /// into the buffer if there is room and no putter waits ahead of it.
+    fn put_now(&self, state: &mut State<T>, item: T) -> Result<(), T> {
+        self.settle(state);
+        if state.empty_slots() > 0 {
+            // Settled: nothing is available, so this item is the next one out.
+            self.count_put();
+            self.hand_to_getter(state, item);
+            return Ok(());
         }
-        if state.getters <= state.handoff.len() {
+        if !state.putters.is_empty() {
             return Err(item);
         }
-        self.count_put();
-        state.handoff.push_back(item);
-        self.handoffs.store(state.handoff.len(), Release);
-        self.wake_getter(state);
-        Ok(())
+        self.push(item)
     }
 
-    /// The next item: one handed off, else a buffered one, else a waiting
-    /// putter's. Refills the room it frees from waiting putters.
+    /// The next available item, unless a getter waits ahead for one.
     fn get_now(&self, state: &mut State<T>) -> Option<T> {
-        let item = if let Some(item) = state.handoff.pop_front() {
-            self.handoffs.store(state.handoff.len(), Release);
-            item
-        } else if let Some(item) = self.items.pop() {
+        self.settle(state);
+        if state.empty_slots() > 0 {
+            return None;
+        }
+        self.take_next(state)
+    }
+
+    /// The next item: a buffered one, else a waiting putter's (a
+    /// rendezvous, or a full queue whose room was just taken). Moves waiting
+    /// putters' items into the room it frees.
+    fn take_next(&self, state: &mut State<T>) -> Option<T> {
+        let item = if let Some(item) = self.items.pop() {
             item
         } else {
             let (putter, item) = state.putters.pop_front()?;
@@ -218,6 +239,39 @@ impl<T, B: Buffer<T>> Core<T, B> {
         };
         self.refill(state);
         Some(item)
+    }
+
+    /// Restores the invariant: room goes to waiting putters, and available
+    /// items to getters with empty slots, both in arrival order.
+    fn settle(&self, state: &mut State<T>) {
+        self.refill(state);
+        while state.empty_slots() > 0 {
+            let Some(item) = self.take_next(state) else {
+                return;
+            };
+            self.hand_to_getter(state, item);
+        }
+    }
+
+    /// Writes `item` (counted) into the first empty slot and wakes its getter.
+    fn hand_to_getter(&self, state: &mut State<T>, item: T) {
+        let served = state.served;
+        state.getters[served].item = Some(item);
+        state.served += 1;
+        self.empty_getters.store(state.empty_slots(), Release);
+        // Getters listen in line order and filled slots are a prefix, so the
+        // first listener not yet notified is this slot's.
+        self.getters_woken.notify_additional(1);
+    }
+
+    /// Passes on the item of a getter that left before taking it: to the
+    /// next getter with an empty slot, else back as the oldest item.
+    fn give_back(&self, state: &mut State<T>, item: T) {
+        if state.empty_slots() > 0 {
+            self.hand_to_getter(state, item);
+        } else {
+            self.items.push_oldest(item);
+        }
     }
 
     /// Moves waiting putters' items into the buffer while there is room.
@@ -233,8 +287,6 @@ impl<T, B: Buffer<T>> Core<T, B> {
                 acceptance.state.putters.push_front((putter, item));
                 return;
             }
-            drop(acceptance);
-            self.wake_getter(state);
         }
     }
 
@@ -261,38 +313,6 @@ impl<T, B: Buffer<T>> Core<T, B> {
         }
     }
 
-    /// Wakes one getter no notification has reached yet, if there is one:
-    /// one that lost its item to a barging get first.
-    fn wake_getter(&self, _: &mut State<T>) {
-        let idle = self.idle_getters.load(SeqCst);
-        if idle > 0 {
-            self.idle_getters.store(idle - 1, Release);
-            if self.getters_retry.notify_additional(1) == 0 {
-                self.getters_queue.notify_additional(1);
-            }
-        }
-    }
-
-    /// Counts a getter idle: a notification may now be sent its way.
-    fn add_idle_getter(&self, _: &mut State<T>) {
-        let idle = self.idle_getters.load(SeqCst);
-        self.idle_getters.store(idle + 1, Release);
-    }
-
-    /// A waiting getter leaves with `listener`: a notification it was sent
-    /// goes to another getter, else it stops counting as idle.
-    fn leave_getters(&self, state: &mut State<T>, listener: Option<EventListener>) {
-        state.getters -= 1;
-        if let Some(listener) = listener {
-            if listener.discard() {
-                self.wake_getter(state);
-            } else {
-                let idle = self.idle_getters.load(SeqCst);
-                self.idle_getters.store(idle - 1, Release);
-            }
-        }
-    }
-
     pub(crate) fn len(&self) -> usize {
         self.items.len()
     }
@@ -307,7 +327,7 @@ impl<T, B: Buffer<T>> Core<T, B> {
     }
 
     pub(crate) fn getting(&self) -> usize {
-        self.lock().getters
+        self.lock().empty_slots()
     }
 
     pub(crate) fn putting(&self) -> usize {
@@ -320,7 +340,7 @@ impl<T, B: Buffer<T>> Core<T, B> {
         let mut state = self.lock();
         state.capacity = capacity;
         self.items.resize(capacity);
-        self.refill(&mut state);
+        self.settle(&mut state);
     }
 
     pub(crate) fn unfinished_tasks(&self) -> usize {
@@ -348,7 +368,7 @@ impl<T, B: Buffer<T>> fmt::Debug for Core<T, B> {
         debug
             .field("len", &self.len())
             .field("maxsize", &state.capacity)
-            .field("getting", &state.getters)
+            .field("getting", &state.empty_slots())
             .field("putting", &state.putters.len());
         if self.tracked {
             debug.field("unfinished_tasks", &self.unfinished_tasks());
@@ -377,8 +397,8 @@ impl<T, B: Buffer<T>> Drop for Acceptance<'_, T, B> {
 /// The one get loop.
 pub(crate) struct GetInner<'a, T, B: Buffer<T>> {
     core: &'a Core<T, B>,
-    /// Counted in `State::getters`.
-    waiting: bool,
+    /// Our slot in `State::getters`, once we wait.
+    id: Option<u64>,
     listener: Option<EventListener>,
 }
 
@@ -386,9 +406,68 @@ impl<'a, T, B: Buffer<T>> GetInner<'a, T, B> {
     pub(crate) fn new(core: &'a Core<T, B>) -> Self {
         GetInner {
             core,
-            waiting: false,
+            id: None,
             listener: None,
         }
+    }
+
+    /// Takes the next item if there is one for us, else takes a slot in the
+    /// getters' line: `Err` with its id.
+    fn get_or_join(&mut self) -> Result<T, u64> {
+        let core = self.core;
+        if let Some(item) = core.get_unlocked() {
+            return Ok(item);
+        }
+        let mut state = core.lock();
+        if let Some(item) = core.get_now(&mut state) {
+            return Ok(item);
+        }
+        // Listen before taking a slot, both under the lock, so that
+        // listeners stay in slot order.
+        self.listener = Some(core.getters_woken.listen());
+        let id = state.next_id();
+        state.getters.push_back(Slot { id, item: None });
+        core.empty_getters.store(state.empty_slots(), Release);
+        // A lock-free put may have stored an item before it could see our
+        // slot: look once more, now that it will.
+        fence(SeqCst);
+        core.settle(&mut state);
+        if let Some(item) = state.take_handed(id) {
+            if let Some(listener) = self.listener.take() {
+                listener.discard();
+            }
+            return Ok(item);
+        }
+        self.id = Some(id);
+        Err(id)
+    }
+
+    /// Stops getting: the item handed to us if there is one (the get
+    /// succeeded after all), else `None` and we are out of line.
+    pub(crate) fn withdraw(&mut self) -> Option<T> {
+        let id = self.id?;
+        let mut state = self.core.lock();
+        self.leave(&mut state, id)
+    }
+
+    /// Leaves the line with the item handed to us, if any.
+    fn leave(&mut self, state: &mut State<T>, id: u64) -> Option<T> {
+        self.id = None;
+        // A notification, if any, was for our own slot: nothing to pass on.
+        if let Some(listener) = self.listener.take() {
+            listener.discard();
+        }
+        if let Some(item) = state.take_handed(id) {
+            return Some(item);
+        }
+        let at = state
+            .getters
+            .iter()
+            .position(|slot| slot.id == id)
+            .expect("a waiting getter is in line");
+        state.getters.remove(at);
+        self.core.empty_getters.store(state.empty_slots(), Release);
+        None
     }
 }
 
@@ -401,59 +480,33 @@ impl<T, B: Buffer<T>> EventListenerFuture for GetInner<'_, T, B> {
         cx: &mut S::Context,
     ) -> Poll<T> {
         let this = self.get_mut();
-        loop {
-            if this.listener.is_none() {
-                let core = this.core;
-                if !this.waiting {
-                    if let Some(item) = core.get_unlocked() {
-                        return Poll::Ready(item);
-                    }
-                }
-                let mut state = core.lock();
-                this.listener = Some(if this.waiting {
-                    // Woken: it takes the lock to stop counting as waiting
-                    // anyway, so it looks under the lock.
-                    if let Some(item) = core.get_now(&mut state) {
-                        this.waiting = false;
-                        state.getters -= 1;
-                        return Poll::Ready(item);
-                    }
-                    // Its item went to a barging get: it waits first in line.
-                    core.getters_retry.listen()
-                } else {
-                    // Items the lock-free get could not take: handed off, or
-                    // a waiting putter's (a rendezvous).
-                    if !state.handoff.is_empty() || !state.putters.is_empty() {
-                        if let Some(item) = core.get_now(&mut state) {
-                            return Poll::Ready(item);
-                        }
-                    }
-                    state.getters += 1;
-                    this.waiting = true;
-                    core.getters_queue.listen()
-                });
-                core.add_idle_getter(&mut state);
-                // A lock-free put may have stored an item before it could see
-                // us idle: look once more, now that it will.
-                fence(SeqCst);
-                if let Some(item) = core.get_now(&mut state) {
-                    this.waiting = false;
-                    core.leave_getters(&mut state, this.listener.take());
-                    return Poll::Ready(item);
-                }
-            }
-            if strategy.poll(&mut this.listener, cx).is_pending() {
-                return Poll::Pending;
-            }
+        let id = match this.id {
+            Some(id) => id,
+            None => match this.get_or_join() {
+                Ok(item) => return Poll::Ready(item),
+                Err(id) => id,
+            },
+        };
+        if strategy.poll(&mut this.listener, cx).is_pending() {
+            return Poll::Pending;
         }
+        // Notified: a notification goes only to a getter whose slot was filled.
+        let mut state = this.core.lock();
+        let item = state
+            .take_handed(id)
+            .expect("a notified getter has its item");
+        this.id = None;
+        Poll::Ready(item)
     }
 }
 
 impl<T, B: Buffer<T>> Drop for GetInner<'_, T, B> {
     fn drop(&mut self) {
-        if self.waiting {
-            let mut state = self.core.lock();
-            self.core.leave_getters(&mut state, self.listener.take());
+        let Some(id) = self.id else { return };
+        let core = self.core;
+        let mut state = core.lock();
+        if let Some(item) = self.leave(&mut state, id) {
+            core.give_back(&mut state, item);
         }
     }
 }
@@ -542,7 +595,7 @@ impl<T, B: Buffer<T>> EventListenerFuture for PutInner<'_, T, B> {
                         // A lock-free get may have freed room before it could
                         // see us waiting: look once more, now that it will.
                         fence(SeqCst);
-                        core.refill(&mut state);
+                        core.settle(&mut state);
                         if state.take_acceptance(id) {
                             this.id = None;
                             if let Some(listener) = this.listener.take() {

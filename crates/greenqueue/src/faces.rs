@@ -123,7 +123,9 @@ macro_rules! queue_faces {
             /// Takes the next item, waiting until there is one. Getters that
             /// wait are served in arrival order.
             ///
-            /// Cancel-safe: dropped at any point, the future has taken no item.
+            /// Cancel-safe: dropped at any point, the future has taken no item;
+            /// one handed to it before it ran goes to the next waiting getter,
+            /// or back as the oldest item.
             ///
             /// ```
             #[doc = concat!("let queue = greenqueue::", stringify!($ty), "::new();")]
@@ -135,6 +137,7 @@ macro_rules! queue_faces {
             }
 
             /// [`get`](Self::get), bounded: `Err(Empty)` if nothing came in time.
+            /// An item handed to it by then is returned, not put back.
             ///
             /// ```
             /// use std::time::Duration;
@@ -180,8 +183,13 @@ macro_rules! queue_faces {
             /// assert!(queue.get_blocking_timeout(Duration::from_millis(5)).is_err());
             /// ```
             pub fn get_blocking_timeout(&self, timeout: std::time::Duration) -> Result<T, $crate::Empty> {
-                greentimeout::blocking::wait_timeout($crate::core::GetInner::new(&self.core), timeout)
-                    .ok_or($crate::Empty)
+                let mut get = std::pin::pin!($crate::core::GetInner::new(&self.core));
+                let deadline = std::time::Instant::now().checked_add(timeout);
+                match greentimeout::blocking::wait_pinned(get.as_mut(), deadline) {
+                    Some(item) => Ok(item),
+                    // An item handed to us by the deadline is ours.
+                    None => get.withdraw().ok_or($crate::Empty),
+                }
             }
 
             /// Takes an item if one is buffered (or, for a rendezvous, a putter

@@ -60,7 +60,8 @@ impl<T, B: Buffer<T>> Future for Get<'_, T, B> {
 }
 
 pin_project! {
-    /// The future of `get_timeout`: `Err(Empty)` if nothing came in time.
+    /// The future of `get_timeout`: `Err(Empty)` if nothing came in time. An
+    /// item handed to it by the time the timeout passes is returned.
     ///
     /// ```
     /// use std::time::Duration;
@@ -85,10 +86,23 @@ impl<T, B: Buffer<T>> Future for GetTimeout<'_, T, B> {
     type Output = Result<T, Empty>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.project()
-            .inner
-            .poll(cx)
-            .map(|got| got.map_err(|_| Empty))
+        let mut inner = self.project().inner;
+        match inner.as_mut().poll(cx) {
+            Poll::Ready(Ok(item)) => Poll::Ready(Ok(item)),
+            // Timed out: leave the line, unless an item was handed to us
+            // first (then the get took effect, and it is ours).
+            Poll::Ready(Err(_)) => Poll::Ready(
+                inner
+                    .get_pin_mut()
+                    .project()
+                    .inner
+                    .get_pin_mut()
+                    .get_mut()
+                    .withdraw()
+                    .ok_or(Empty),
+            ),
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 

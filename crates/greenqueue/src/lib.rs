@@ -23,8 +23,20 @@
 //!
 //! `bounded(0)` is a rendezvous, as eventlet's `Queue(0)`: a put completes
 //! only when a getter has the item. Waiting getters and putters are served in
-//! arrival order; a get that arrives while items are buffered takes one at
-//! once, as eventlet's does. Dropping any future at any point loses no item.
+//! arrival order, and items leave in the queue's order (FIFO, LIFO, smallest
+//! first) whatever path they take: a put that finds a getter waiting hands
+//! the item to the one waiting longest, at once, so no later get can pass
+//! it, and [`getting`](Queue::getting) counts only getters still without an
+//! item. Every operation is linearizable.
+//!
+//! Dropping any future at any point loses no item. A get dropped after an
+//! item was handed to it (before it ran) passes the item to the next waiting
+//! getter, else puts it back as the oldest item: never lost, never to a
+//! newcomer ahead of a waiter, but a consumer that took a later item in the
+//! meantime sees this one after it. The timeout faces
+//! ([`get_timeout`](Queue::get_timeout),
+//! [`get_blocking_timeout`](Queue::get_blocking_timeout)) return such an
+//! item instead, so they keep every consumer's order.
 //!
 //! A put that finds room and a get that finds an item take no queue lock:
 //! `Queue` and `LightQueue` keep their items in concurrent-queue's lock-free

@@ -22,7 +22,7 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// Between a write to one counter and a read of the other (a put stores its
-/// item, then reads the idle getters; a getter counts itself idle, then
+/// item, then reads whether getters wait; a getter counts its slot, then
 /// looks for an item), `SeqCst` accesses guarantee that one side sees the
 /// other. loom models `SeqCst` accesses as `AcqRel`, which would let both
 /// miss, but it does model `SeqCst` fences: under loom this fence states the
