@@ -319,7 +319,8 @@ impl CappedSemaphore {
         let state = self.lock();
         let acquirable = to_isize(state.count - self.lower) - to_isize(state.acquirers.len());
         let room = to_isize(self.upper - state.count) - to_isize(state.releasers.len());
-        acquirable - room
+        // Saturating: near `usize::MAX` permits the figure is past `isize`.
+        acquirable.saturating_sub(room)
     }
 
     /// The count: between the lower and the upper bound.

@@ -60,17 +60,14 @@ impl Core {
         false
     }
 
-    /// Adds a permit unless that would pass the limit; wakes a waiter.
+    /// Adds a permit unless that would pass the limit (at most `usize::MAX`,
+    /// so the count never wraps); wakes a waiter.
     pub(crate) fn release(&self) -> Result<(), ReleasedTooManyTimes> {
-        if self.limit == usize::MAX {
-            self.permits.fetch_add(1, SeqCst);
-        } else {
-            self.permits
-                .fetch_update(SeqCst, SeqCst, |permits| {
-                    (permits < self.limit).then_some(permits + 1)
-                })
-                .map_err(|_| ReleasedTooManyTimes)?;
-        }
+        self.permits
+            .fetch_update(SeqCst, SeqCst, |permits| {
+                permits.checked_add(1).filter(|&after| after <= self.limit)
+            })
+            .map_err(|_| ReleasedTooManyTimes)?;
         // The permit is counted before `waiting` is read, and a waiter is
         // counted before it reads the permits: one of the two sees the other.
         seq_cst_for_loom();
@@ -78,6 +75,18 @@ impl Core {
             self.wake_one();
         }
         Ok(())
+    }
+
+    /// Wakes a waiter for a permit nobody was woken for. A release notifies
+    /// the first waiter not yet notified; when every waiter listening then
+    /// was notified already (released to twice before it ran), and another
+    /// waiter came after, that release's permit has no notification of its
+    /// own. The waiter that takes a permit looks, and passes it on.
+    fn pass_on_surplus(&self) {
+        seq_cst_for_loom();
+        if self.permits.load(SeqCst) > 0 && self.waiting.load(SeqCst) > 0 {
+            self.wake_one();
+        }
     }
 
     /// Notifies the first waiter not yet notified: one that lost a permit to a
@@ -169,12 +178,14 @@ impl<H: CoreRef> AcquirePermit<H> {
             .core()
     }
 
-    /// Takes a permit if one is free; on success leaves the queue.
+    /// Takes a permit if one is free; on success leaves the queue, and
+    /// passes on a permit left over with nobody woken for it.
     fn take(&mut self) -> bool {
         if !self.core().try_take() {
             return false;
         }
         self.leave_queue();
+        self.core().pass_on_surplus();
         true
     }
 

@@ -48,7 +48,12 @@ impl Semaphore {
     }
 
     /// Adds a permit, unpaired with any acquire, and wakes the longest
-    /// waiting task. No upper bound. Never waits.
+    /// waiting task. No upper bound but the counter's own. Never waits.
+    ///
+    /// # Panics
+    /// If the counter is already `usize::MAX`: one more permit cannot be
+    /// counted, and wrapping to zero would turn an "unlimited" semaphore
+    /// into one with no permits at all. The counter is left as it was.
     ///
     /// ```
     /// let sem = greensem::Semaphore::new(0);
@@ -57,8 +62,10 @@ impl Semaphore {
     /// assert_eq!(sem.counter(), 2);
     /// ```
     pub fn release(&self) {
-        // Only a bounded core refuses a permit.
-        let _ = self.core.release();
+        assert!(
+            self.core.release().is_ok(),
+            "Semaphore::release: the counter is already usize::MAX"
+        );
     }
 
     /// Always `false`: a plain semaphore has no bound (eventlet's `bounded()`).
