@@ -1,4 +1,4 @@
-//! greentimeout: `Timeout`, `with_timeout`, `with_timeout_or`, `is_timeout` (SEMANTICS.md, Timeout).
+//! greentimeout: `Timeout`, `with_timeout`, `with_timeout_or`, `is_timeout` (docs/semantics.md, Timeout).
 
 use std::error::Error;
 use std::fmt;
@@ -30,7 +30,8 @@ fn fires_no_earlier_than_its_duration() {
         "fired after {:?}",
         started.elapsed()
     );
-    assert!(timeout.expired());
+    // Leaving the with-block, here by its own firing, cancels the timeout.
+    assert!(!timeout.expired());
     assert!(!timeout.pending());
 }
 
@@ -51,19 +52,79 @@ fn future_that_finishes_first_gives_its_output() {
     });
     assert_eq!(block_on(slept), Ok("woke"));
     assert!(
-        timeout.pending(),
-        "finishing the scope does not cancel the timeout"
+        !timeout.pending(),
+        "leaving the with-block cancels the timeout (eventlet's __exit__)"
     );
+    assert!(!timeout.expired());
 }
 
 #[test]
-fn cancel_prevents_firing() {
+fn a_scope_that_fails_cancels_its_timeout_too() {
+    let timeout = Timeout::new(LONG);
+    let failed = block_on(timeout.scope(async { Err::<(), _>("boom") }));
+    assert_eq!(failed, Ok(Err("boom")));
+    assert!(!timeout.pending());
+}
+
+#[test]
+fn dropping_an_entered_scope_cancels_its_timeout() {
+    let timeout = Timeout::new(LONG);
+    let (_, waker) = counting_waker();
+    let mut scope = Box::pin(timeout.scope(pending::<()>()));
+    assert!(
+        scope
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending()
+    );
+    assert!(timeout.pending());
+    drop(scope);
+    assert!(!timeout.pending(), "a with-block left by a drop cancels");
+}
+
+#[test]
+fn a_scope_never_entered_leaves_the_timeout_alone() {
+    let timeout = Timeout::new(LONG);
+    drop(timeout.scope(pending::<()>()));
+    assert!(timeout.pending());
+}
+
+#[test]
+fn a_restart_after_the_scope_finished_survives_dropping_it() {
+    let timeout = Timeout::new(LONG);
+    let mut scope = Box::pin(timeout.scope(async { 1 }));
+    let (_, waker) = counting_waker();
+    assert_eq!(
+        scope.as_mut().poll(&mut Context::from_waker(&waker)),
+        Poll::Ready(Ok(1))
+    );
+    timeout.start().unwrap();
+    drop(scope);
+    assert!(timeout.pending());
+}
+
+#[test]
+fn the_same_timeout_bounds_one_block_after_another() {
+    // eventlet: `t = Timeout(0.05)`, then `with t:` twice; each block is
+    // bounded anew, because leaving cancels and entering re-arms.
+    let timeout = Timeout::new(SHORT);
+    assert_eq!(block_on(timeout.scope(async { 1 })), Ok(1));
+    let started = Instant::now();
+    let err = block_on(timeout.scope(pending::<()>())).unwrap_err();
+    assert!(err.is(&timeout));
+    assert!(started.elapsed() >= SHORT, "re-armed for its full duration");
+}
+
+#[test]
+fn entering_a_cancelled_timeout_rearms_it() {
+    // eventlet's __enter__ starts a timeout whose timer was cancelled. This
+    // test used to pin the opposite (a cancelled timeout scoped later never
+    // fired), which let a 20 ms timeout around a 300 ms sleep return Ok.
     let timeout = Timeout::new(Duration::from_millis(10));
     timeout.cancel();
     assert!(!timeout.pending());
-    let slept = timeout.scope(Timer::after(Duration::from_millis(60)));
-    assert!(block_on(slept).is_ok());
-    assert!(!timeout.expired());
+    let slept = timeout.scope(Timer::after(Duration::from_millis(300)));
+    assert!(block_on(slept).unwrap_err().is(&timeout));
 }
 
 #[test]
@@ -120,10 +181,12 @@ fn start_after_expiry_rearms_for_the_full_duration() {
 #[test]
 fn start_from_another_thread_wakes_a_disarmed_scope() {
     let timeout = Timeout::new(SHORT);
-    timeout.cancel();
     let (wake_count, waker) = counting_waker();
     let mut cx = Context::from_waker(&waker);
     let mut scope = pin!(timeout.scope(pending::<()>()));
+    assert!(scope.as_mut().poll(&mut cx).is_pending());
+    // Cancelled inside the block: the scope finds it disarmed and waits.
+    timeout.cancel();
     assert!(scope.as_mut().poll(&mut cx).is_pending());
     let restarter = timeout.clone();
     thread::spawn(move || restarter.start().unwrap())
@@ -197,7 +260,22 @@ fn nested_outer_earlier_fires_and_is_named() {
     let err = result.unwrap_err();
     assert!(err.is(&outer));
     assert!(!err.is(&inner));
-    assert!(inner.pending(), "the inner timeout is still pending");
+    // The inner block was left when the outer one dropped it: cancelled.
+    assert!(!inner.pending());
+    assert!(!outer.pending());
+}
+
+#[test]
+fn an_inner_scopes_exit_leaves_the_outer_timeout_armed() {
+    let outer = Timeout::new(LONG);
+    let inner = Timeout::new(LONG);
+    let probe = outer.clone();
+    let result = block_on(outer.scope(async {
+        let done = inner.scope(async { 3 }).await;
+        (done, probe.pending())
+    }));
+    assert_eq!(result, Ok((Ok(3), true)));
+    assert!(!inner.pending());
 }
 
 #[test]
@@ -357,11 +435,33 @@ fn polls_once_per_wake_without_spinning() {
 
 #[test]
 fn timer_starts_at_new_not_at_scope() {
+    // A pending timeout keeps the deadline it got when it was made.
+    let timeout = Timeout::new(Duration::from_millis(400));
+    thread::sleep(Duration::from_millis(300));
+    let entered = Instant::now();
+    let err = block_on(timeout.scope(pending::<()>())).unwrap_err();
+    assert!(err.is(&timeout));
+    assert!(
+        entered.elapsed() < Duration::from_millis(390),
+        "fired {:?} after entry: it restarted at the scope",
+        entered.elapsed()
+    );
+}
+
+#[test]
+fn entering_an_expired_timeout_rearms_it_for_its_full_duration() {
+    // Its deadline passed with no block to interrupt: entering a block
+    // re-arms it, as entering after a cancel does, rather than firing at
+    // the block's first await.
     let timeout = Timeout::new(SHORT);
     thread::sleep(SHORT);
-    // The deadline passed before the scope began: its first pending poll fires.
+    assert!(timeout.expired());
     let (_, waker) = counting_waker();
     let mut cx = Context::from_waker(&waker);
     let mut scope = pin!(timeout.scope(pending::<()>()));
-    assert!(matches!(scope.as_mut().poll(&mut cx), Poll::Ready(Err(e)) if e.is(&timeout)));
+    assert!(scope.as_mut().poll(&mut cx).is_pending());
+    assert!(timeout.pending());
+    let entered = Instant::now();
+    assert!(block_on(scope).unwrap_err().is(&timeout));
+    assert!(entered.elapsed() + Duration::from_millis(1) >= SHORT);
 }

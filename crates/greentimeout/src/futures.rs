@@ -26,8 +26,19 @@ pub(crate) enum Clock {
         deadline: Option<Instant>,
         duration: Duration,
     },
-    /// `Timeout::scope`: follows the timeout's cancel and start.
-    Shared(Timeout),
+    /// `Timeout::scope`: eventlet's `with` block over the timeout. Entering
+    /// (the first poll) re-arms it if it is not pending; leaving (the
+    /// output, or a drop after entering) cancels it. Between, the scope
+    /// follows the timeout's cancel and start.
+    Shared { timeout: Timeout, scope: Scope },
+}
+
+/// Where a `Timeout::scope` is in its with-block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    NotEntered,
+    Inside,
+    Left,
 }
 
 pin_project! {
@@ -54,6 +65,37 @@ pin_project! {
         // Created on the first pending poll only: a future that is ready at
         // once never touches the reactor. Paired with the deadline it is set to.
         timer: Option<(Timer, Instant)>,
+    }
+
+    impl<F> PinnedDrop for WithTimeout<F> {
+        fn drop(this: Pin<&mut Self>) {
+            // Leaving a with-block by drop (an outer timeout, a kill, a
+            // select) cancels its timeout as a normal exit does.
+            this.project().clock.leave();
+        }
+    }
+}
+
+impl Clock {
+    /// Enters a scope's with-block on its first poll.
+    fn enter(&mut self) {
+        if let Clock::Shared { timeout, scope } = self {
+            if *scope == Scope::NotEntered {
+                timeout.enter();
+                *scope = Scope::Inside;
+            }
+        }
+    }
+
+    /// Leaves a scope's with-block, once: a timeout restarted after the
+    /// scope finished is not cancelled by the finished future's drop.
+    fn leave(&mut self) {
+        if let Clock::Shared { timeout, scope } = self {
+            if *scope == Scope::Inside {
+                timeout.cancel();
+                *scope = Scope::Left;
+            }
+        }
     }
 }
 
@@ -90,7 +132,9 @@ impl<F: Future> Future for WithTimeout<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
+        this.clock.enter();
         if let Poll::Ready(output) = this.future.poll(cx) {
+            this.clock.leave();
             return Poll::Ready(Ok(output));
         }
         let (deadline, elapsed) = match this.clock {
@@ -101,7 +145,7 @@ impl<F: Future> Future for WithTimeout<F> {
                     duration: *duration,
                 },
             ),
-            Clock::Shared(timeout) => (
+            Clock::Shared { timeout, .. } => (
                 timeout.deadline_or_register(cx.waker()),
                 Elapsed {
                     timeout_id: timeout.id(),
@@ -122,6 +166,7 @@ impl<F: Future> Future for WithTimeout<F> {
             *set_for = deadline;
         }
         ready!(Pin::new(timer).poll(cx));
+        this.clock.leave();
         Poll::Ready(Err(elapsed))
     }
 }

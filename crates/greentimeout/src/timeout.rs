@@ -6,17 +6,63 @@ use std::task::Waker;
 use std::time::{Duration, Instant};
 
 use crate::AlreadyStarted;
-use crate::futures::{Clock, WithTimeout};
+use crate::futures::{Clock, Scope, WithTimeout};
 
 /// A timer that bounds futures: eventlet's `Timeout`.
 ///
-/// Like eventlet's, it **starts when it is created**: the deadline is
-/// `Timeout::new(d)` plus `d`, not the moment a future is bounded by it. Bound a
-/// future with [`scope`](Timeout::scope) (eventlet's `with Timeout(d):`); when
-/// the deadline passes while the future is pending, the future is dropped and
-/// the scope resolves to `Err(Elapsed)`. A future that is ready when polled
-/// completes even after the deadline, as eventlet never interrupts code that
-/// does not yield.
+/// eventlet interrupts the greenthread that made the timeout, wherever it
+/// is; Rust cannot, so a `Timeout` bounds the futures you give it. eventlet's
+/// first timeout example, and its port:
+///
+/// ```python
+/// with eventlet.Timeout(0.1):
+///     eventlet.sleep(0.2)          # raises Timeout after 0.1 s
+/// ```
+///
+/// ```
+/// use std::time::Duration;
+/// use greentimeout::Timeout;
+///
+/// futures_lite::future::block_on(async {
+///     let timeout = Timeout::new(Duration::from_millis(100));
+///     let slept = timeout.scope(async_io::Timer::after(Duration::from_millis(200))).await;
+///     assert!(slept.unwrap_err().is(&timeout));
+/// });
+/// ```
+///
+/// A `Timeout` on its own line (`Timeout::new(d);`), or one never scoped,
+/// bounds nothing: the compiler warns about the first, and
+/// [`with_timeout`](crate::with_timeout) is the one-line form when you need
+/// no handle.
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// // eventlet's `Timeout(0.1)` ported as a statement: it would bound nothing.
+/// greentimeout::Timeout::new(std::time::Duration::from_millis(100));
+/// ```
+///
+/// ```
+/// #![deny(unused_must_use)]
+/// // The same lint passes once the timeout bounds a future.
+/// let timeout = greentimeout::Timeout::new(std::time::Duration::from_millis(100));
+/// futures_lite::future::block_on(timeout.scope(async {})).unwrap();
+/// ```
+///
+/// Like eventlet's, it **starts when it is created**. A
+/// [`scope`](Timeout::scope) is eventlet's `with` block:
+/// - entering it (the scope's first poll) keeps a pending timeout's
+///   deadline, and re-arms a cancelled or expired one for its full duration
+///   from that moment;
+/// - leaving it cancels the timeout, however the block ends: the future
+///   finished, the deadline passed (`Err(Elapsed)`, the future dropped at its
+///   await point), or the scope itself was dropped (an outer timeout, a
+///   kill). So the same `Timeout` can bound one block after another, as in
+///   eventlet;
+/// - a scope nested inside another timeout's scope cancels only its own
+///   timeout when it ends.
+///
+/// A future that is ready when polled completes even after the deadline, as
+/// eventlet never interrupts code that does not yield.
 ///
 /// `Timeout::new(None)` never fires and is never pending.
 ///
@@ -39,9 +85,12 @@ use crate::futures::{Clock, WithTimeout};
 ///     let slow = async_io::Timer::after(Duration::from_secs(60));
 ///     let err = timeout.scope(slow).await.unwrap_err();
 ///     assert!(err.is(&timeout));
-///     assert!(timeout.expired());
+///     // Leaving the block cancelled it; the next block re-arms it.
+///     assert!(!timeout.pending());
+///     assert_eq!(timeout.scope(async { 7 }).await, Ok(7));
 /// });
 /// ```
+#[must_use = "a Timeout bounds nothing by itself: give it a future with `timeout.scope(fut)`, or use `with_timeout(d, fut)`"]
 #[derive(Clone)]
 pub struct Timeout {
     shared: Arc<Shared>,
@@ -119,24 +168,43 @@ impl Timeout {
         if state.is_pending() {
             return Err(AlreadyStarted);
         }
+        self.arm(&mut state);
+        Ok(())
+    }
+
+    /// Entering a scope: a pending timeout keeps its deadline (it started
+    /// when it was created, as eventlet's does); a cancelled or expired one
+    /// is re-armed for its full duration from now.
+    pub(crate) fn enter(&self) {
+        let mut state = self.state();
+        if !state.is_pending() {
+            self.arm(&mut state);
+        }
+    }
+
+    fn arm(&self, state: &mut State) {
         state.deadline = self.shared.duration.and_then(deadline_after);
         if state.deadline.is_some() {
             state.disarmed_scopes.drain(..).for_each(Waker::wake);
         }
-        Ok(())
     }
 
-    /// Disarms the timeout so that it does not fire. Idempotent.
+    /// Disarms the timeout so that it does not fire. Idempotent. Called
+    /// inside a scope, the rest of the block runs unbounded (eventlet's
+    /// `with Timeout(d) as t: t.cancel()`); entering a scope later re-arms
+    /// it.
     ///
     /// ```
     /// use std::time::Duration;
     /// use greentimeout::Timeout;
     ///
     /// futures_lite::future::block_on(async {
-    ///     let timeout = Timeout::new(Duration::ZERO);
-    ///     timeout.cancel();
-    ///     let sleep = async_io::Timer::after(Duration::from_millis(5));
-    ///     assert!(timeout.scope(sleep).await.is_ok());
+    ///     let timeout = Timeout::new(Duration::from_millis(1));
+    ///     let body = async {
+    ///         timeout.cancel();
+    ///         async_io::Timer::after(Duration::from_millis(20)).await;
+    ///     };
+    ///     assert!(timeout.scope(body).await.is_ok());
     /// });
     /// ```
     pub fn cancel(&self) {
@@ -194,9 +262,12 @@ impl Timeout {
     ///
     /// The result is `Ok(output)` if the future finishes first, or
     /// `Err(Elapsed)` if the deadline passes while it is pending; the future
-    /// is then dropped at its current await point. The scope follows
-    /// [`cancel`](Timeout::cancel) and [`start`](Timeout::start) made while it
-    /// runs. The returned future is `Send` when `future` is.
+    /// is then dropped at its current await point. Entering the block (the
+    /// first poll) re-arms a cancelled or expired timeout; leaving it in any
+    /// way, including dropping the scope, cancels the timeout (see
+    /// [`Timeout`]). Inside, the scope follows [`cancel`](Timeout::cancel)
+    /// and [`start`](Timeout::start). The returned future is `Send` when
+    /// `future` is.
     ///
     /// ```
     /// use std::time::Duration;
@@ -209,7 +280,13 @@ impl Timeout {
     /// });
     /// ```
     pub fn scope<F: Future>(&self, future: F) -> WithTimeout<F> {
-        WithTimeout::new(future, Clock::Shared(self.clone()))
+        WithTimeout::new(
+            future,
+            Clock::Shared {
+                timeout: self.clone(),
+                scope: Scope::NotEntered,
+            },
+        )
     }
 
     pub(crate) fn id(&self) -> u64 {
