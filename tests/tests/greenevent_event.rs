@@ -1,4 +1,4 @@
-//! greenevent: `Event` (SEMANTICS.md, Event; eventlet-reference.md section 1).
+//! greenevent: `Event` (docs/semantics.md, Event).
 
 use std::future::Future;
 use std::pin::{Pin, pin};
@@ -50,7 +50,7 @@ fn send_twice_returns_value_and_keeps_the_first() {
 
 #[test]
 fn send_exception_after_send_exception_returns_it() {
-    let event = Event::<u8, &str>::new();
+    let event = Event::<u8, &str>::with_error_type();
     event.send_exception("one").unwrap();
     assert_eq!(event.send_exception("two").unwrap_err().0, "two");
     assert_eq!(event.poll_exception(), Some("one"));
@@ -90,7 +90,7 @@ fn wait_on_sent_event_is_ready_at_once_and_registers_nothing() {
 
 #[test]
 fn every_waiter_gets_a_clone_of_the_value() {
-    let event = Event::<Vec<u8>, String>::new();
+    let event = Event::<Vec<u8>, String>::with_error_type();
     let mut first = pin!(event.wait());
     let mut second = pin!(event.wait());
     assert!(poll_once(first.as_mut()).is_pending());
@@ -102,7 +102,7 @@ fn every_waiter_gets_a_clone_of_the_value() {
 
 #[test]
 fn every_waiter_gets_the_error() {
-    let event = Event::<u8, String>::new();
+    let event = Event::<u8, String>::with_error_type();
     let mut first = pin!(event.wait());
     assert!(poll_once(first.as_mut()).is_pending());
     event.send_exception("boom".into()).unwrap();
@@ -121,7 +121,7 @@ fn every_waiter_gets_the_error() {
 
 #[test]
 fn poll_result_and_poll_exception_on_a_value() {
-    let event = Event::<u8, String>::new();
+    let event = Event::<u8, String>::with_error_type();
     assert_eq!(event.poll_result(), None);
     assert_eq!(event.poll_exception(), None);
     event.send(4).unwrap();
@@ -165,7 +165,7 @@ fn waiter_after_reset_waits_for_the_next_send() {
 
 #[test]
 fn exception_before_reset_is_not_raised_after_it() {
-    let event = Event::<u8, &str>::new();
+    let event = Event::<u8, &str>::with_error_type();
     event.send_exception("old").unwrap();
     event.reset().unwrap();
     assert!(!event.has_exception());
@@ -364,4 +364,23 @@ fn const_new_allows_statics() {
     static STARTED: Event = Event::new();
     STARTED.send(()).unwrap();
     assert_eq!(STARTED.wait_blocking(), Ok(()));
+}
+
+#[test]
+fn new_infers_with_the_default_error_type() {
+    // No annotation: the value type comes from the send, the error type is
+    // the default (E0283 before `new` was only for the default).
+    let event = Event::new();
+    event.send("hello").unwrap();
+    assert_eq!(event.poll(), Some(Ok("hello")));
+    let unit = Event::new();
+    unit.send(()).unwrap();
+    assert!(unit.ready());
+}
+
+#[test]
+fn with_error_type_names_a_custom_error() {
+    let event = Event::<u8, String>::with_error_type();
+    event.send_exception("boom".to_string()).unwrap();
+    assert_eq!(event.poll_exception(), Some("boom".to_string()));
 }

@@ -385,7 +385,7 @@ proptest! {
 
     #[test]
     fn event_matches_its_model(ops in prop::collection::vec(event_op(), 0..40)) {
-        let event = Event::<u8, u8>::new();
+        let event = Event::<u8, u8>::with_error_type();
         let mut model: Option<Result<u8, u8>> = None;
         for op in &ops {
             match *op {

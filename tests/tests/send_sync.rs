@@ -20,7 +20,7 @@ fn primitives_guards_and_futures_are_send_and_sync() {
     ));
     send_sync(&greentimeout::wrap_is_timeout("late"));
 
-    let event = greenevent::Event::<String, String>::new();
+    let event = greenevent::Event::<String, String>::with_error_type();
     send_sync(&event);
     send_sync(&event.wait());
     send_sync(&event.wait_timeout(Duration::ZERO));

@@ -52,17 +52,41 @@ pub struct Event<T = (), E = Killed> {
     waiters: event_listener::Event<Outcome<T, E>>,
 }
 
-impl<T, E> Event<T, E> {
+impl<T> Event<T> {
     const_unless_loom! {
-        /// A new, unsent event.
+        /// A new, unsent event whose error type is the default, [`Killed`]
+        /// (for an error type of your own, see
+        /// [`with_error_type`](Event::with_error_type)). Only the value type
+        /// is left to infer, so `Event::new()` needs no annotation once the
+        /// event is used.
         ///
         /// ```
         /// use greenevent::Event;
         ///
         /// static READY: Event = Event::new();
         /// assert!(!READY.ready());
+        /// let answer = Event::new(); // an Event<i32>, from the send below
+        /// answer.send(42).unwrap();
         /// ```
         pub fn new() -> Self {
+            Event::with_error_type()
+        }
+    }
+}
+
+impl<T, E> Event<T, E> {
+    const_unless_loom! {
+        /// A new, unsent event whose error type `E` is yours: what
+        /// [`send_exception`](Event::send_exception) sends. Name both types.
+        ///
+        /// ```
+        /// use greenevent::Event;
+        ///
+        /// let event = Event::<u8, String>::with_error_type();
+        /// event.send_exception("no answer".to_string()).unwrap();
+        /// assert_eq!(event.poll(), Some(Err("no answer".to_string())));
+        /// ```
+        pub fn with_error_type() -> Self {
             Event {
                 outcome: Mutex::new(None),
                 waiters: event_listener::Event::with_tag(),
@@ -96,7 +120,7 @@ impl<T, E> Event<T, E> {
     /// ```
     /// use greenevent::Event;
     ///
-    /// let event = Event::<u8, String>::new();
+    /// let event = Event::<u8, String>::with_error_type();
     /// event.send_exception("boom".to_string()).unwrap();
     /// assert!(event.has_exception());
     /// assert_eq!(event.wait_blocking(), Err("boom".to_string()));
@@ -157,7 +181,7 @@ impl<T, E> Event<T, E> {
     /// Whether the event was sent a value (not an error).
     ///
     /// ```
-    /// let event = greenevent::Event::<u8, ()>::new();
+    /// let event = greenevent::Event::<u8, ()>::with_error_type();
     /// assert!(!event.has_result());
     /// event.send(1).unwrap();
     /// assert!(event.has_result());
@@ -169,7 +193,7 @@ impl<T, E> Event<T, E> {
     /// Whether the event was sent an error.
     ///
     /// ```
-    /// let event = greenevent::Event::<u8, ()>::new();
+    /// let event = greenevent::Event::<u8, ()>::with_error_type();
     /// event.send_exception(()).unwrap();
     /// assert!(event.has_exception());
     /// assert!(!event.has_result());
@@ -269,7 +293,7 @@ impl<T: Clone, E: Clone> Event<T, E> {
     /// `poll()`, which raises where this returns `Some(Err(e))`.
     ///
     /// ```
-    /// let event = greenevent::Event::<u8, &str>::new();
+    /// let event = greenevent::Event::<u8, &str>::with_error_type();
     /// assert_eq!(event.poll(), None);
     /// event.send_exception("bad").unwrap();
     /// assert_eq!(event.poll(), Some(Err("bad")));
@@ -282,7 +306,7 @@ impl<T: Clone, E: Clone> Event<T, E> {
     /// sent an error.
     ///
     /// ```
-    /// let event = greenevent::Event::<u8, &str>::new();
+    /// let event = greenevent::Event::<u8, &str>::with_error_type();
     /// event.send(3).unwrap();
     /// assert_eq!(event.poll_result(), Some(3));
     /// ```
@@ -294,7 +318,7 @@ impl<T: Clone, E: Clone> Event<T, E> {
     /// `poll_exception` raises it, despite its name.)
     ///
     /// ```
-    /// let event = greenevent::Event::<u8, &str>::new();
+    /// let event = greenevent::Event::<u8, &str>::with_error_type();
     /// assert_eq!(event.poll_exception(), None);
     /// event.send_exception("bad").unwrap();
     /// assert_eq!(event.poll_exception(), Some("bad"));
@@ -324,7 +348,7 @@ impl<T: Clone, E: Clone> Event<T, E> {
 
 impl<T, E> Default for Event<T, E> {
     fn default() -> Self {
-        Event::new()
+        Event::with_error_type()
     }
 }
 

@@ -65,7 +65,7 @@ impl<T: Send + Sync + 'static> GreenThread<T> {
     {
         let shared = Arc::new(Shared {
             state: AtomicU8::new(PENDING),
-            result: Event::new(),
+            result: Event::with_error_type(),
             kill_switch: Event::new(),
             links: Mutex::new(Links {
                 ended: false,
