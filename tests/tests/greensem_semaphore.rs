@@ -1,5 +1,5 @@
-//! greensem: `Semaphore` and `BoundedSemaphore` (SEMANTICS.md, Semaphore;
-//! eventlet-reference.md sections 2 and 3).
+//! greensem: `Semaphore` and `BoundedSemaphore` (docs/semantics.md,
+//! Semaphore and `BoundedSemaphore`).
 
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -114,7 +114,7 @@ fn fifo_order_with_six_releases_back_to_back() {
 
 #[test]
 fn balance_figures_follow_eventlet() {
-    // eventlet-reference.md 2: Semaphore(0) with 3 blocked acquirers.
+    // eventlet 0.41.3, run: Semaphore(0) with 3 blocked acquirers.
     let sem = Semaphore::new(0);
     let mut waiters = Waiters::queue((0..3).map(|_| Box::pin(sem.acquire()) as Acquiring<'_>));
     assert_eq!((sem.counter(), sem.balance(), sem.locked()), (0, -3, true));
@@ -430,4 +430,54 @@ fn wake_count_is_one_per_release_not_a_herd() {
     }
     sem.release();
     assert_eq!(log.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn with_holds_a_permit_for_the_whole_body_and_gives_it_back() {
+    let sem = Semaphore::new(1);
+    let seen = block_on(sem.with(async {
+        let inside = sem.locked();
+        futures_lite::future::yield_now().await;
+        (inside, sem.locked())
+    }));
+    assert_eq!(seen, (true, true));
+    assert_eq!(sem.counter(), 1);
+}
+
+#[test]
+fn with_gives_the_permit_back_when_dropped_mid_body_or_on_panic() {
+    let sem = BoundedSemaphore::new(1);
+    let (_, waker) = counting_waker();
+    let mut held = Box::pin(sem.with(futures_lite::future::pending::<()>()));
+    assert!(
+        held.as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending()
+    );
+    assert!(sem.locked());
+    drop(held);
+    assert_eq!(sem.counter(), 1);
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        block_on(sem.with(async { panic!("in the block") }))
+    }));
+    assert!(panicked.is_err());
+    assert_eq!(sem.counter(), 1);
+}
+
+#[test]
+fn with_waits_in_line_like_acquire() {
+    let sem = Semaphore::new(0);
+    let (_, waker) = counting_waker();
+    let mut cx = Context::from_waker(&waker);
+    let mut first = Box::pin(sem.with(async { 1 }));
+    let mut second = Box::pin(sem.with(async { 2 }));
+    assert!(first.as_mut().poll(&mut cx).is_pending());
+    assert!(second.as_mut().poll(&mut cx).is_pending());
+    sem.release();
+    assert!(
+        second.as_mut().poll(&mut cx).is_pending(),
+        "FIFO: first in line goes first"
+    );
+    assert_eq!(first.as_mut().poll(&mut cx), Poll::Ready(1));
+    assert_eq!(second.as_mut().poll(&mut cx), Poll::Ready(2));
 }

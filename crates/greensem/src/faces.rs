@@ -180,6 +180,30 @@ impl fmt::Debug for AcquireArcTimeout {
 macro_rules! semaphore_faces {
     ($ty:ident) => {
         impl $ty {
+            /// Runs `body` while holding a permit: eventlet's `with sem:`
+            /// block, and the form to reach for first. It waits for a permit
+            /// as [`acquire`](Self::acquire) does, runs `body`, and gives the
+            /// permit back when `body` ends, panics, or is dropped (a
+            /// timeout, a kill). Nothing can release the permit early.
+            ///
+            /// ```python
+            /// with sem:
+            ///     print("working")
+            /// ```
+            ///
+            /// ```
+            #[doc = concat!("let sem = greensem::", stringify!($ty), "::new(1);")]
+            /// futures_lite::future::block_on(sem.with(async {
+            ///     println!("working");
+            ///     assert!(sem.locked());
+            /// }));
+            /// assert!(!sem.locked());
+            /// ```
+            pub async fn with<F: std::future::Future>(&self, body: F) -> F::Output {
+                let _permit = self.acquire().await;
+                body.await
+            }
+
             /// Waits for a permit, behind every task already waiting (FIFO).
             ///
             /// Cancel-safe: dropping the future at any point takes no permit

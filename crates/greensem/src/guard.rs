@@ -5,8 +5,25 @@ use std::sync::Arc;
 use crate::core::{Core, HasCore};
 
 /// A permit of a [`Semaphore`](crate::Semaphore) or
-/// [`BoundedSemaphore`](crate::BoundedSemaphore), given back when dropped:
-/// eventlet's `with sem:` block.
+/// [`BoundedSemaphore`](crate::BoundedSemaphore), given back when dropped.
+/// For eventlet's `with sem:` block, [`Semaphore::with`](crate::Semaphore::with)
+/// is the form that cannot be misused; the guard is for a permit whose
+/// holding does not fit one block.
+///
+/// Bind the guard to a named variable (`let _permit = ...`). **`let _ =
+/// sem.acquire().await;` gives the permit back at once**: `_` is not a
+/// variable, so the guard is dropped on that line. (rustc's hint for an
+/// unused guard suggests exactly that form; don't take it.)
+///
+/// ```
+/// let sem = greensem::Semaphore::new(1);
+/// futures_lite::future::block_on(async {
+///     let _ = sem.acquire().await; // taken and given back on this line
+///     assert!(!sem.locked());
+///     let _permit = sem.acquire().await; // held to the end of the block
+///     assert!(sem.locked());
+/// });
+/// ```
 ///
 /// The guard gives its permit back even when dropped during a panic.
 ///
