@@ -98,13 +98,69 @@ fn ci() -> Result<(), String> {
             &[],
         )?;
     }
-    let mut package = vec!["package", "--allow-dirty"];
+    // Verifying builds each crate against the others from a local registry,
+    // and cargo takes a registry crate of an unchanged version as unchanged:
+    // an artifact or extraction from an earlier run would be reused. So the
+    // step starts from nothing of its own: a target dir it clears, and no
+    // extraction of ours left in cargo's registry sources.
+    let target = workspace_root().join("target/package-verify");
+    if target.exists() {
+        fs::remove_dir_all(&target)
+            .map_err(|e| format!("cannot clear {}: {e}", target.display()))?;
+    }
+    forget_packaged_sources()?;
+    let target = target.to_string_lossy();
+    let mut package = vec!["package", "--allow-dirty", "--target-dir", &target];
     for krate in PUBLISHED {
         package.extend(["-p", krate]);
     }
     cargo("package", &package, &[])?;
     println!("xtask ci: all steps passed");
     Ok(())
+}
+
+/// `cargo package` of several workspace crates verifies each one against the
+/// others through a temporary local registry, which cargo extracts under
+/// `$CARGO_HOME/registry/src/-<hash>/<crate>-<version>` and reuses while the
+/// version number is unchanged: a later run would verify against an earlier
+/// run's sources (a new API then "does not exist"). Removes those
+/// extractions of our own crates, and nothing else.
+fn forget_packaged_sources() -> Result<(), String> {
+    let cargo_home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    let Some(sources) = cargo_home.map(|home| home.join("registry").join("src")) else {
+        return Ok(());
+    };
+    let Ok(registries) = fs::read_dir(&sources) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        // Local overlays are named `-<hash>`; crates.io's sources live in
+        // `index.crates.io-<hash>` and are left alone.
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for extracted in fs::read_dir(registry.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let name = extracted.file_name().to_string_lossy().into_owned();
+            if PUBLISHED.iter().any(|krate| is_version_of(&name, krate)) {
+                fs::remove_dir_all(extracted.path())
+                    .map_err(|e| format!("cannot remove {}: {e}", extracted.path().display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `dir` is `<krate>-<version>`.
+fn is_version_of(dir: &str, krate: &str) -> bool {
+    dir.strip_prefix(krate)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// The facade's features: each must build on its own.
@@ -296,22 +352,43 @@ fn cargo_stdout(step: &str, args: &[&str]) -> Result<String, String> {
 }
 
 /// Every `// expect: <line>` of an example's source must be a line of its
-/// output; order is not checked, as eventlet leaves much of it unspecified.
+/// output. Order is not checked, as eventlet leaves much of it unspecified,
+/// unless the source says `// expect-order: strict`: then the expected lines
+/// must come in the order written (other lines may come between).
 fn check_expected_lines(step: &str, source: &Path, output: &str) -> Result<(), String> {
     let source =
         fs::read_to_string(source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;
-    let missing: Vec<&str> = source
+    let expected: Vec<&str> = source
         .lines()
         .filter_map(|line| line.trim().strip_prefix("// expect: "))
+        .collect();
+    let missing: Vec<&str> = expected
+        .iter()
+        .copied()
         .filter(|expected| !output.lines().any(|line| line.trim() == *expected))
         .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
+    if !missing.is_empty() {
+        return Err(format!(
             "step `{step}`: the output lacks the expected lines {missing:?}"
-        ))
+        ));
     }
+    let strict = source
+        .lines()
+        .any(|line| line.trim() == "// expect-order: strict");
+    if strict && !in_order(&expected, output) {
+        return Err(format!(
+            "step `{step}`: the expected lines are all there, but not in the order {expected:?}"
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `expected` appear among `output`'s lines in this order.
+fn in_order(expected: &[&str], output: &str) -> bool {
+    let mut lines = output.lines().map(str::trim);
+    expected
+        .iter()
+        .all(|expected| lines.any(|line| line == *expected))
 }
 
 /// Every `crates/<package>/examples/<name>.rs`, as (package, name, path),
@@ -357,4 +434,23 @@ fn workspace_root() -> PathBuf {
         .parent()
         .expect("xtask lives one level below the workspace root")
         .to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_order;
+
+    #[test]
+    fn only_our_crates_extractions_are_forgotten() {
+        assert!(super::is_version_of("greensem-0.1.0", "greensem"));
+        assert!(!super::is_version_of("greensemx-0.1.0", "greensem"));
+        assert!(!super::is_version_of("eventlet-tests-0.1.0", "eventlet"));
+    }
+
+    #[test]
+    fn strict_order_needs_the_written_order() {
+        let output = "Worker 0 accessing\nnoise\nWorker 0 done\n";
+        assert!(in_order(&["Worker 0 accessing", "Worker 0 done"], output));
+        assert!(!in_order(&["Worker 0 done", "Worker 0 accessing"], output));
+    }
 }
