@@ -1,55 +1,59 @@
-//! eventlet's Event examples (its documentation), line for line.
+//! The specification's Event example, line for line.
 //!
 //! ```python
-//! evt = event.Event()
-//! def baz(b):
-//!     evt.send(b + 1)
-//! _ = eventlet.spawn_n(baz, 3)
-//! evt.wait()                      # 4
+//! event = eventlet.Event()
 //!
-//! evt = event.Event()
 //! def waiter():
-//!     print('about to wait')
-//!     result = evt.wait()
-//!     print('waited for {0}'.format(result))
-//! _ = eventlet.spawn(waiter)
-//! eventlet.sleep(0)               # about to wait
-//! evt.send('a')
-//! eventlet.sleep(0)               # waited for a
+//!     print("Waiting for event...")
+//!     result = event.wait()
+//!     print(f"Got result: {result}")
+//!
+//! def sender():
+//!     eventlet.sleep(2)  # Simulate work
+//!     event.send("Hello from sender!")
+//!
+//! eventlet.spawn(waiter)
+//! eventlet.spawn(sender)
 //! ```
+//!
+//! In the specification this is the first part of one script, whose later
+//! parts keep the main greenthread blocked while these two run; on its own,
+//! the main greenthread sleeps at the end instead (as the Python run that
+//! produced the lines below did: eventlet 0.41.3, the same code plus
+//! `eventlet.sleep(3)`).
 
-// expect: 4
-// expect: about to wait
-// expect: waited for a
+// expect-order: strict
+// expect: Waiting for event...
+// expect: Got result: Hello from sender!
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use eventlet::{Event, sleep, spawn, spawn_n};
+use eventlet::{Event, sleep, spawn};
 
-#[allow(clippy::disallowed_names)] // `baz` is the name in eventlet's own example
 pub(crate) fn main() {
     eventlet::run(async {
-        let evt = Arc::new(Event::<i32>::new());
-        let baz = |b: i32| {
-            let evt = evt.clone();
-            async move { evt.send(b + 1).expect("sent once") }
-        };
-        spawn_n(baz(3));
-        println!("{}", evt.wait().await.expect("a value, not an error"));
+        let event = Arc::new(Event::new());
 
-        let evt = Arc::new(Event::<&str>::new());
         let waiter = {
-            let evt = evt.clone();
+            let event = event.clone();
             async move {
-                println!("about to wait");
-                let result = evt.wait().await.expect("a value, not an error");
-                println!("waited for {result}");
+                println!("Waiting for event...");
+                let result = event.wait().await.expect("a value, not an error");
+                println!("Got result: {result}");
             }
         };
-        let _ = spawn(waiter);
-        sleep(Duration::ZERO).await;
-        evt.send("a").expect("sent once");
-        sleep(Duration::ZERO).await;
+
+        let sender = {
+            let event = event.clone();
+            async move {
+                sleep(Duration::from_secs(2)).await; // Simulate work
+                event.send("Hello from sender!").expect("sent once");
+            }
+        };
+
+        spawn(waiter);
+        spawn(sender);
+        sleep(Duration::from_secs(3)).await; // standalone: keep main blocked
     });
 }

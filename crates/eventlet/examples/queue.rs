@@ -1,45 +1,71 @@
-//! A producer and a consumer with `task_done` and `join`.
+//! The specification's Queue example, line for line.
 //!
 //! ```python
-//! q = eventlet.queue.Queue()
-//! def worker():
+//! q = eventlet.Queue()
+//!
+//! def producer():
+//!     for i in range(5):
+//!         q.put(f"item {i}")
+//!         eventlet.sleep(0.1)
+//!
+//! def consumer():
 //!     while True:
 //!         item = q.get()
-//!         print(f'working on {item}')
+//!         print(f"Got: {item}")
 //!         q.task_done()
-//! eventlet.spawn_n(worker)
-//! for item in range(5):
-//!     q.put(item)
-//! q.join()
-//! print('all work completed')
+//!
+//! eventlet.spawn(producer)
+//! eventlet.spawn(consumer)
+//! q.join()  # Wait for all tasks to complete
 //! ```
+//!
+//! As in eventlet, `q.join()` returns at once here: the spawned greenthreads
+//! have not run yet, so nothing is unfinished. In the specification's whole
+//! script the later parts keep the main greenthread blocked while the
+//! producer and consumer run; on its own, the main greenthread sleeps at the
+//! end instead (as the Python run that produced the lines below did:
+//! eventlet 0.41.3, plus `eventlet.sleep(1)`).
 
-// expect: working on 0
-// expect: working on 4
-// expect: all work completed
+// expect-order: strict
+// expect: Got: item 0
+// expect: Got: item 1
+// expect: Got: item 2
+// expect: Got: item 3
+// expect: Got: item 4
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use eventlet::{Queue, spawn_n};
+use eventlet::{Queue, sleep, spawn};
 
 pub(crate) fn main() {
     eventlet::run(async {
         let q = Arc::new(Queue::new());
-        let worker = {
+
+        let producer = {
+            let q = q.clone();
+            async move {
+                for i in 0..5 {
+                    q.put(format!("item {i}")).await;
+                    sleep(Duration::from_millis(100)).await;
+                }
+            }
+        };
+
+        let consumer = {
             let q = q.clone();
             async move {
                 loop {
                     let item = q.get().await;
-                    println!("working on {item}");
+                    println!("Got: {item}");
                     q.task_done().expect("one task_done per item");
                 }
             }
         };
-        spawn_n(worker);
-        for item in 0..5 {
-            q.put(item).await;
-        }
-        q.join().await;
-        println!("all work completed");
+
+        spawn(producer);
+        spawn(consumer);
+        q.join().await; // Wait for all tasks to complete
+        sleep(Duration::from_secs(1)).await; // standalone: keep main blocked
     });
 }
