@@ -1,4 +1,4 @@
-//! DESIGN.md: no allocation on the uncontended fast path. A counting global
+//! docs/semantics.md (Guarantees): no allocation on the uncontended fast path. A counting global
 //! allocator (this test binary's own) checks each fast path allocates nothing.
 
 use std::alloc::{GlobalAlloc, Layout, System};

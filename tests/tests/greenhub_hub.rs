@@ -1,5 +1,5 @@
 //! greenhub: the hub, `spawn`, `spawn_n`, `spawn_after`, `sleep`, `GreenThread`
-//! (SEMANTICS.md, Scheduling and Greenthreads).
+//! (docs/semantics.md, Scheduling and Greenthreads).
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,5 +1,5 @@
 //! greenqueue: `Queue`, `LightQueue`, `LifoQueue`, `PriorityQueue`
-//! (SEMANTICS.md, Queues; eventlet-reference.md section 5).
+//! (docs/semantics.md, Queues).
 
 use std::future::Future;
 use std::pin::Pin;

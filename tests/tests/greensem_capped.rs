@@ -1,5 +1,5 @@
-//! greensem: `CappedSemaphore` (SEMANTICS.md, section `CappedSemaphore`;
-//! eventlet-reference.md section 4).
+//! greensem: `CappedSemaphore` (docs/semantics.md,
+//! `CappedSemaphore`).
 
 use std::future::Future;
 use std::pin::Pin;

@@ -45,6 +45,28 @@
 //! assert_eq!(summary, Ok("job"));
 //! ```
 //!
+//! # What a timed-out wait returns
+//!
+//! One rule for every `*_timeout` face: **what eventlet's call returns on
+//! timeout, made unambiguous, handing back anything it was given.** Where
+//! eventlet returns a value or a "no", ours is `Option` or `bool`; where
+//! eventlet raises, ours is a `Result` with that error; an undelivered value
+//! comes back inside the error. The `try_` faces follow the same rule.
+//!
+//! | face | eventlet on timeout | ours | why |
+//! |---|---|---|---|
+//! | [`Event::wait_timeout`] | `None`, the same as a sent `None` | `Option<Result<T, E>>`: `None` | a sent value can never look like a timeout |
+//! | [`Semaphore::acquire_timeout`] | `False` | `Option<SemaphoreGuard>`: `None` | the guard is the permit |
+//! | [`CappedSemaphore::acquire_timeout`], [`CappedSemaphore::release_timeout`] | `False` | `bool`: `false` | no guard |
+//! | [`Queue::get_timeout`] | raises `Empty` | `Result<T, Empty>` | |
+//! | [`Queue::put_timeout`] | raises `Full` | `Result<(), Full<T>>` | the item comes back |
+//! | [`Queue::join_timeout`] | (none in eventlet) | `bool` | as an acquire |
+//! | [`GreenThread::wait_timeout`] | (none in eventlet) | `Option<Result<T, WaitError>>` | as `Event::wait_timeout` |
+//! | [`with_timeout()`], [`Timeout::scope`] | raises `Timeout` | `Result<T, Elapsed>` | |
+//!
+//! The project's own semantics, rule by rule, are in `docs/semantics.md` in
+//! the repository; its architecture in `docs/architecture.md`.
+//!
 //! # From eventlet to Rust
 //!
 //! Every waiting operation has the faces `op()` (async), `op_timeout(d)`,
@@ -55,7 +77,8 @@
 //!
 //! | eventlet | Rust | difference |
 //! |---|---|---|
-//! | `Event()` | [`Event::new`] | typed value and error: `Event<T, E = Killed>` |
+//! | `Event()` | [`Event::new`] | typed value: `Event<T>`; the error type is [`Killed`] |
+//! | an event whose exceptions are yours | [`Event::with_error_type`] | `Event::<T, MyError>::with_error_type()` |
 //! | `evt.send(value)` | [`Event::send`] | a second send is `Err(AlreadySent(value))`, not `AssertionError` |
 //! | `evt.send_exception(exc)` | [`Event::send_exception`] | every waiter gets `Err(exc.clone())` |
 //! | `evt.wait()` | [`Event::wait`], [`Event::wait_blocking`] | returns `Result<T, E>` |
@@ -69,7 +92,7 @@
 //! | `evt.reset()` | [`Event::reset`] | `Err(NotSent)` on an unsent event |
 //! | `Semaphore(n)` | [`Semaphore::new`] | `usize`: negative counts cannot be written |
 //! | `sem.acquire()` | [`Semaphore::acquire`], [`Semaphore::acquire_blocking`] | gives a [`SemaphoreGuard`] that releases on drop |
-//! | `with sem:` | `let _permit = sem.acquire().await;` | the guard's scope is the block |
+//! | `with sem:` | [`Semaphore::with`]: `sem.with(async { .. }).await` | holds the permit exactly while the block runs; or `let _permit = sem.acquire().await;` (never `let _ =`, which gives it back at once) |
 //! | `sem.acquire(blocking=False)` | [`Semaphore::try_acquire`] | `Option<SemaphoreGuard>` |
 //! | `sem.acquire(timeout=t)` | [`Semaphore::acquire_timeout`] | `None` on timeout |
 //! | `sem.release()` | [`Semaphore::release`], or drop the guard | no upper bound, as eventlet |
@@ -102,8 +125,8 @@
 //! | `q.join()` | [`Queue::join`], [`Queue::join_blocking`] | also [`Queue::join_timeout`] and [`Queue::try_join`], which eventlet lacks |
 //! | `q.unfinished_tasks` | [`Queue::unfinished_tasks`] | |
 //! | `queue.Full`, `queue.Empty` | [`Full`], [`Empty`] | `Full` carries the item |
-//! | `Timeout(s)` | [`Timeout::new`] | starts at once, as eventlet |
-//! | `with Timeout(s):` | [`Timeout::scope`] | the bounded future is dropped at its await; the scope gives `Err(Elapsed)` |
+//! | `Timeout(s)` | [`Timeout::new`] | starts at once, as eventlet; on its own it bounds nothing (`#[must_use]`) |
+//! | `with Timeout(s):` | [`Timeout::scope`] | the bounded future is dropped at its await; the scope gives `Err(Elapsed)`; entering re-arms a cancelled or expired timeout, leaving cancels it |
 //! | `Timeout(s, False)` | `timeout.scope(fut).await.ok()` | |
 //! | `Timeout(s, MyError)` | `timeout.scope(fut).await.map_err(\|_\| MyError)` | |
 //! | `Timeout(None)` | `Timeout::new(None)` | never fires |
@@ -124,6 +147,19 @@
 //! | `gt.link(f)` | [`GreenThread::link`] | |
 //! | `gt.dead` | [`GreenThread::is_dead`] | |
 //! | `GreenletExit` | [`Killed`], [`WaitError::Killed`] | |
+//!
+//! ## Not provided, and what to use instead
+//!
+//! | eventlet | instead |
+//! |---|---|
+//! | `GreenPool`, `GreenPile`, `pool.imap`, `pool.starmap`, `pool.waitall` | not yet: a `Semaphore` around [`spawn`] bounds concurrency meanwhile (`sem.acquire_arc()` moved into the task) |
+//! | green sockets, `eventlet.green.*` | async-io's `Async<TcpStream>` / `Async<TcpListener>` (smol's `net`), or tokio's `net` |
+//! | `eventlet.listen`, `eventlet.connect`, `eventlet.serve` | `smol::net::TcpListener::bind` + a spawn per accepted connection; `smol::net::TcpStream::connect` |
+//! | `eventlet.wsgi` | an async HTTP server crate (hyper, axum, tide) |
+//! | `eventlet.monkey_patch()` | nothing to patch: blocking std calls block their thread; call them from OS threads (the `*_blocking` faces) or `smol::unblock` |
+//! | `eventlet.tpool` | OS threads (`std::thread::spawn`, `smol::unblock`) talking to greenthreads through these primitives' blocking faces |
+//! | `eventlet.hubs.use_hub(...)` | [`Hub::builder`]; every primitive works on any executor |
+//! | `eventlet.debug`, `eventlet.backdoor` | tokio-console / tracing for the executor you use |
 
 #[cfg(feature = "event")]
 #[doc(inline)]

@@ -5,7 +5,7 @@
 //! use std::sync::Arc;
 //! use greenevent::Event;
 //!
-//! let event = Arc::new(Event::<u32, String>::new());
+//! let event = Arc::new(Event::<u32, String>::with_error_type());
 //! let waiter = {
 //!     let event = event.clone();
 //!     std::thread::spawn(move || event.wait_blocking())
@@ -19,6 +19,16 @@
 //! Every waiting operation comes in the workspace's faces: `wait()` (async),
 //! `wait_timeout(d)`, `wait_blocking()` and `wait_blocking_timeout(d)`, all
 //! one implementation; `poll()` never waits.
+//!
+//! # Timed waits
+//!
+//! Every `*_timeout` face follows one rule across the workspace: what
+//! eventlet's call returns on timeout, made unambiguous, handing back
+//! anything it was given (the table is in the `eventlet` facade's docs
+//! and the repository's `docs/semantics.md`). Here:
+//! `wait_timeout` returns `Option<Result<T, E>>`, `None` when the timeout
+//! passed: eventlet returns `None` there, which a sent `None` could not be
+//! told apart from.
 
 #[macro_use]
 mod sync;

@@ -24,6 +24,15 @@
 //! });
 //! assert_eq!(total, 60);
 //! ```
+//!
+//! # Timed waits
+//!
+//! Every `*_timeout` face follows one rule across the workspace: what
+//! eventlet's call returns on timeout, made unambiguous, handing back
+//! anything it was given (the table is in the `eventlet` facade's docs
+//! and the repository's `docs/semantics.md`). Here:
+//! `GreenThread::wait_timeout` returns `Option<Result<T, WaitError>>`, `None`
+//! when the timeout passed, as `Event::wait_timeout` does.
 
 mod error;
 mod greenthread;

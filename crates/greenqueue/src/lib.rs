@@ -46,6 +46,16 @@
 //! `PriorityQueue` keep theirs under such a lock. So producers and consumers
 //! on different threads don't queue up behind one lock. Waiting is decided
 //! under the queue's lock and woken through event-listener.
+//!
+//! # Timed waits
+//!
+//! Every `*_timeout` face follows one rule across the workspace: what
+//! eventlet's call returns on timeout, made unambiguous, handing back
+//! anything it was given (the table is in the `eventlet` facade's docs
+//! and the repository's `docs/semantics.md`). Here:
+//! `get_timeout` returns `Result<T, Empty>` and `put_timeout` `Result<(),
+//! Full<T>>` with the item back (eventlet raises `Empty` and `Full`);
+//! `join_timeout`, which eventlet lacks, returns `bool`.
 
 pub mod buffer;
 mod core;

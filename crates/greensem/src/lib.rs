@@ -23,6 +23,16 @@
 //! timed acquires may take a released permit before a queued waiter has run;
 //! that waiter then keeps its place at the head of the queue. Dropping an
 //! acquire future at any point takes no permit and loses no wake-up.
+//!
+//! # Timed waits
+//!
+//! Every `*_timeout` face follows one rule across the workspace: what
+//! eventlet's call returns on timeout, made unambiguous, handing back
+//! anything it was given (the table is in the `eventlet` facade's docs
+//! and the repository's `docs/semantics.md`). Here:
+//! `Semaphore::acquire_timeout` returns `Option<SemaphoreGuard>` (`None`:
+//! eventlet's `False`); `CappedSemaphore::acquire_timeout` and
+//! `release_timeout` return `bool`, as they have no guard.
 
 #[macro_use]
 mod sync;

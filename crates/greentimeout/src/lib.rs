@@ -26,6 +26,15 @@
 //!
 //! The [`blocking`] module holds what the other crates' `*_blocking_timeout`
 //! faces need: a deadline strategy for event-listener futures.
+//!
+//! # Timed waits
+//!
+//! Every `*_timeout` face follows one rule across the workspace: what
+//! eventlet's call returns on timeout, made unambiguous, handing back
+//! anything it was given (the table is in the `eventlet` facade's docs
+//! and the repository's `docs/semantics.md`). Here:
+//! `with_timeout` and `Timeout::scope` return `Result<T, Elapsed>` (eventlet
+//! raises `Timeout`); `with_timeout_or` gives your fallback value instead.
 
 pub mod blocking;
 mod error;
