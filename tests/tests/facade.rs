@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use eventlet::{
     AlreadySent, AlreadyStarted, BoundedSemaphore, CappedSemaphore, Elapsed, Empty, Event, Full,
-    GreenThread, Hub, HubBuilder, InvalidBounds, IsTimeout, Killed, LifoQueue, LightQueue, NotSent,
-    PriorityQueue, Queue, ReleasedTooManyTimes, Semaphore, SemaphoreGuard, SemaphoreGuardArc,
-    Sleep, TaggedTimeout, TaskDoneTooManyTimes, Timeout, WaitError, is_timeout, run, sleep, spawn,
-    spawn_after, spawn_n, with_timeout, with_timeout_or, wrap_is_timeout,
+    GreenThread, GreenThreadId, Hub, HubBuilder, InvalidBounds, IsTimeout, Killed, LifoQueue,
+    LightQueue, NotSent, PriorityQueue, Queue, ReleasedTooManyTimes, Semaphore, SemaphoreGuard,
+    SemaphoreGuardArc, Sleep, TaggedTimeout, TaskDoneTooManyTimes, Timeout, WaitError, current,
+    is_timeout, run, sleep, spawn, spawn_after, spawn_n, with_timeout, with_timeout_or,
+    wrap_is_timeout,
 };
 
 #[test]
@@ -63,6 +64,8 @@ fn every_root_re_export_is_the_sub_crates_item() {
     drop(pause);
     let _: WaitError = WaitError::Killed;
     assert_eq!(run(async { spawn(async { 2 }).wait().await }), Ok(2));
+    let id: Option<GreenThreadId> = run(async { spawn(async { current() }).wait().await.unwrap() });
+    assert!(id.is_some());
     spawn_n(async {});
     assert_eq!(
         spawn_after(Duration::ZERO, async { 3 }).wait_blocking(),

@@ -29,8 +29,7 @@ fn entries(log: &Log) -> Vec<String> {
 #[test]
 fn spawned_tasks_run_in_spawn_order() {
     let seen = log();
-    let hub = one_thread();
-    hub.run({
+    greenhub::run({
         let seen = seen.clone();
         async move {
             let threads: Vec<_> = (0..5)
@@ -52,8 +51,7 @@ fn spawned_tasks_run_in_spawn_order() {
 
 #[test]
 fn a_spawned_task_does_not_run_before_the_spawner_yields() {
-    let hub = one_thread();
-    hub.run(async {
+    greenhub::run(async {
         let ran = Arc::new(AtomicBool::new(false));
         let thread = {
             let ran = ran.clone();
@@ -73,8 +71,7 @@ fn a_spawned_task_does_not_run_before_the_spawner_yields() {
 #[test]
 fn sleep_zero_round_robins() {
     let seen = log();
-    let hub = one_thread();
-    hub.run({
+    greenhub::run({
         let seen = seen.clone();
         async move {
             let threads: Vec<_> = (0..3)
@@ -101,8 +98,7 @@ fn sleep_zero_round_robins() {
 
 #[test]
 fn kill_before_start_means_it_never_runs() {
-    let hub = one_thread();
-    hub.run(async {
+    greenhub::run(async {
         let ran = Arc::new(AtomicBool::new(false));
         let thread = {
             let ran = ran.clone();
@@ -127,8 +123,7 @@ impl Drop for SetOnDrop {
 
 #[test]
 fn kill_while_blocked_drops_the_task_at_its_await() {
-    let hub = one_thread();
-    hub.run(async {
+    greenhub::run(async {
         let dropped = Arc::new(AtomicBool::new(false));
         let reached_end = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -150,8 +145,7 @@ fn kill_while_blocked_drops_the_task_at_its_await() {
 
 #[test]
 fn kill_while_blocked_on_a_primitive_loses_nothing() {
-    let hub = one_thread();
-    hub.run(async {
+    greenhub::run(async {
         let queue = Arc::new(greenqueue::Queue::<u32>::new());
         let victim = {
             let queue = queue.clone();
@@ -198,8 +192,7 @@ fn try_wait_never_waits() {
 
 #[test]
 fn kill_after_finish_changes_nothing() {
-    let hub = one_thread();
-    hub.run(async {
+    greenhub::run(async {
         let thread = greenhub::spawn(async { "done" });
         assert_eq!(thread.wait().await, Ok("done"));
         thread.kill();
@@ -235,8 +228,7 @@ fn spawn_after_cancelled_never_runs() {
 
 #[test]
 fn cancel_after_start_has_no_effect() {
-    let hub = one_thread();
-    hub.run(async {
+    greenhub::run(async {
         let thread = greenhub::spawn(async {
             sleep(Duration::from_millis(10)).await;
             "finished"
@@ -389,6 +381,21 @@ fn run_from_inside_the_same_hub_panics() {
 
 fn spawn_and_wait_many(hub: &Hub, count: usize) {
     let total = hub.run(async move {
+        let hub = Hub::current();
+        let threads: Vec<_> = (0..count).map(|i| hub.spawn(async move { i })).collect();
+        let mut total = 0;
+        for thread in threads {
+            total += thread.wait().await.unwrap();
+        }
+        total
+    });
+    assert_eq!(total, count * (count - 1) / 2);
+}
+
+#[test]
+fn hundred_thousand_greenthreads_on_the_threads_own_hub() {
+    let count: usize = 100_000;
+    let total = greenhub::run(async {
         let threads: Vec<_> = (0..count)
             .map(|i| greenhub::spawn(async move { i }))
             .collect();
@@ -430,17 +437,24 @@ fn wait_blocking_from_an_os_thread_while_the_hub_runs_elsewhere() {
 }
 
 #[test]
-fn free_functions_use_the_current_hub_or_the_global_one() {
-    // From a plain thread: the global hub.
-    assert_eq!(greenhub::spawn(async { 1 }).wait_blocking(), Ok(1));
-    // From inside a hub: that hub's threads.
-    let hub = Hub::builder().threads(1).name("own-hub").build();
-    let name = hub.run(async {
-        greenhub::spawn(async { thread::current().name().map(str::to_owned) })
-            .wait()
-            .await
-    });
-    assert_eq!(name, Ok(Some("own-hub".to_string())));
+fn free_functions_use_the_calling_threads_own_hub() {
+    // From a plain thread: this thread's hub, driven by the blocking wait.
+    let here = thread::current().id();
+    let ran_on = greenhub::spawn(async { thread::current().id() });
+    assert_eq!(ran_on.wait_blocking(), Ok(here));
+    // On a multi-threaded hub's thread the free spawn refuses, clearly: its
+    // greenthreads would wait in a hub that thread never runs.
+    let hub = Hub::builder().threads(1).build();
+    let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        hub.run(async { drop(greenhub::spawn(async {})) });
+    }));
+    let message = refused.unwrap_err();
+    let message = message
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| message.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    assert!(message.contains("Hub::current().spawn"), "{message}");
 }
 
 #[test]
@@ -461,19 +475,29 @@ fn wait_timeout_and_blocking_timeout() {
 }
 
 #[test]
-fn spawn_works_from_inside_a_tokio_program() {
+fn a_tokio_program_runs_greenthreads_on_an_explicit_hub() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .build()
         .unwrap();
+    let hub = Hub::builder().threads(1).build();
     let out = runtime.block_on(async {
-        let thread = greenhub::spawn(async {
+        let thread = hub.spawn(async {
             sleep(Duration::from_millis(1)).await;
-            "from the global hub"
+            "from the hub"
         });
         thread.wait().await
     });
-    assert_eq!(out, Ok("from the global hub"));
+    assert_eq!(out, Ok("from the hub"));
+    // A tokio blocking thread can run a hub of its own, too.
+    let own = runtime.block_on(async {
+        tokio::task::spawn_blocking(|| {
+            greenhub::run(async { greenhub::spawn(async { 5 }).wait().await })
+        })
+        .await
+        .unwrap()
+    });
+    assert_eq!(own, Ok(5));
 }
 
 /// Run by `global_hub_threads_come_from_the_environment` in a process of its
@@ -514,5 +538,276 @@ fn global_hub_threads_come_from_the_environment() {
             stdout.contains("1 passed"),
             "the child ran the check: {stdout}"
         );
+    }
+}
+
+/// The shape of every kill-after-wake test: two greenthreads wait on the
+/// same primitive; `give` hands one thing to the first; the first is killed
+/// before it runs. The kill wins: the first reports `Killed`, and the second
+/// gets what the first would have.
+fn kill_after_wake_passes_it_on<T, W, G>(
+    wait: W,
+    give: G,
+) -> (Result<T, WaitError>, Result<T, WaitError>)
+where
+    T: Clone + 'static,
+    W: Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = T>>>,
+    G: FnOnce(),
+{
+    greenhub::run(async move {
+        let first = greenhub::spawn(wait());
+        let second = greenhub::spawn(wait());
+        sleep(Duration::ZERO).await; // both wait now
+        give(); // wakes the first
+        first.kill(); // before it runs
+        let first = first.wait().await;
+        let second = second.wait_timeout(Duration::from_secs(5)).await;
+        (first, second.unwrap_or(Err(WaitError::Killed)))
+    })
+}
+
+#[test]
+fn kill_after_wake_on_a_queue_passes_the_item_on() {
+    macro_rules! check {
+        ($queue:expr) => {{
+            let queue = Arc::new($queue);
+            let (q1, q2) = (queue.clone(), queue.clone());
+            let outcome = kill_after_wake_passes_it_on(
+                move || {
+                    let q = q1.clone();
+                    Box::pin(async move { q.get().await })
+                },
+                move || q2.try_put(7).unwrap(),
+            );
+            assert_eq!(outcome, (Err(WaitError::Killed), Ok(7)));
+            assert!(
+                queue.try_get().is_err(),
+                "the item went to the second getter"
+            );
+        }};
+    }
+    check!(greenqueue::Queue::<i32>::bounded(0));
+    check!(greenqueue::Queue::<i32>::new());
+    check!(greenqueue::LightQueue::<i32>::bounded(1));
+    check!(greenqueue::LifoQueue::<i32>::new());
+    check!(greenqueue::PriorityQueue::<i32>::new());
+}
+
+#[test]
+fn kill_after_wake_on_a_semaphore_passes_the_permit_on() {
+    let sem = Arc::new(greensem::Semaphore::new(0));
+    let (s1, s2) = (sem.clone(), sem.clone());
+    let outcome = kill_after_wake_passes_it_on(
+        move || {
+            let s = s1.clone();
+            Box::pin(async move { s.acquire_arc().await.forget() })
+        },
+        move || s2.release(),
+    );
+    assert_eq!(outcome, (Err(WaitError::Killed), Ok(())));
+    assert_eq!(sem.counter(), 0, "the second waiter holds the one permit");
+}
+
+#[test]
+fn kill_after_wake_on_an_event_reports_the_kill() {
+    let event = Arc::new(greenevent::Event::<u8>::new());
+    let (e1, e2) = (event.clone(), event.clone());
+    let outcome = kill_after_wake_passes_it_on(
+        move || {
+            let e = e1.clone();
+            Box::pin(async move { e.wait().await.unwrap() })
+        },
+        move || e2.send(3).unwrap(),
+    );
+    assert_eq!(outcome, (Err(WaitError::Killed), Ok(3)));
+}
+
+// ------------------------------------------- the calling thread's own hub
+
+#[test]
+fn run_borrows_the_callers_locals() {
+    let names = ["a".to_string(), "b".to_string()];
+    let joined = greenhub::run(async { names.join("+") });
+    assert_eq!(joined, "a+b");
+    assert_eq!(names.len(), 2, "still ours");
+}
+
+#[test]
+fn greenthreads_share_rc_refcell_state_and_return_non_sync_values() {
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+    let counter = Rc::new(RefCell::new(0));
+    let outputs = greenhub::run(async {
+        let threads: Vec<_> = (0..3)
+            .map(|i| {
+                let counter = counter.clone();
+                greenhub::spawn(async move {
+                    *counter.borrow_mut() += 1;
+                    sleep(Duration::ZERO).await;
+                    Rc::new(Cell::new(i)) // neither Send nor Sync
+                })
+            })
+            .collect();
+        let mut outputs = Vec::new();
+        for thread in threads {
+            outputs.push(thread.wait().await.unwrap().get());
+        }
+        outputs
+    });
+    assert_eq!(outputs, vec![0, 1, 2]);
+    assert_eq!(*counter.borrow(), 3);
+}
+
+#[test]
+fn nothing_runs_after_run_returns_until_the_next_run() {
+    // eventlet: greenthreads run only while the main greenthread is blocked.
+    // (The old hub ran them on a thread of its own, in parallel with main.)
+    let steps = Arc::new(AtomicUsize::new(0));
+    let thread = greenhub::run({
+        let steps = steps.clone();
+        async move {
+            let thread = greenhub::spawn(async move {
+                loop {
+                    steps.fetch_add(1, Ordering::SeqCst);
+                    sleep(Duration::from_millis(1)).await;
+                }
+            });
+            sleep(Duration::from_millis(20)).await;
+            thread
+        }
+    });
+    let after_run = steps.load(Ordering::SeqCst);
+    assert!(after_run > 0, "it ran while main slept");
+    thread::sleep(Duration::from_millis(50));
+    assert_eq!(
+        steps.load(Ordering::SeqCst),
+        after_run,
+        "nothing ran outside run"
+    );
+    // The next run resumes it.
+    greenhub::run(sleep(Duration::from_millis(20)));
+    assert!(
+        steps.load(Ordering::SeqCst) > after_run,
+        "resumed by the next run"
+    );
+    thread.kill();
+    greenhub::run(async { assert_eq!(thread.wait().await, Err(WaitError::Killed)) });
+}
+
+#[test]
+fn a_greenthread_spawned_outside_run_waits_for_the_next_run() {
+    let thread = greenhub::spawn(async { "ran" });
+    thread::sleep(Duration::from_millis(10));
+    assert_eq!(thread.try_wait(), None, "nothing runs it yet");
+    assert_eq!(greenhub::run(async { thread.wait().await }), Ok("ran"));
+}
+
+#[test]
+fn wait_blocking_on_the_greenthreads_own_thread_drives_its_hub() {
+    let thread = greenhub::spawn(async {
+        sleep(Duration::from_millis(2)).await;
+        7
+    });
+    assert_eq!(thread.wait_blocking(), Ok(7));
+    let slow = greenhub::spawn(sleep(Duration::from_secs(60)));
+    assert_eq!(slow.wait_blocking_timeout(Duration::from_millis(5)), None);
+    slow.kill();
+}
+
+#[test]
+fn wait_blocking_inside_run_on_the_same_thread_is_a_clear_panic() {
+    let refused = std::panic::catch_unwind(|| {
+        greenhub::run(async {
+            let thread = greenhub::spawn(async { 1 });
+            thread.wait_blocking()
+        })
+    });
+    let message = refused.unwrap_err();
+    let message = message
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| message.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or_default();
+    assert!(message.contains("await GreenThread::wait"), "{message}");
+}
+
+#[test]
+fn greenthreads_of_an_exiting_thread_are_dropped_and_report_it() {
+    let thread = thread::spawn(|| {
+        let waiting = greenhub::spawn(sleep(Duration::from_secs(60)));
+        greenhub::run(sleep(Duration::from_millis(1))); // it starts waiting
+        let queued = greenhub::spawn(async { 1 }); // never runs
+        (waiting, queued)
+    });
+    let (waiting, queued) = thread.join().unwrap();
+    assert_eq!(waiting.try_wait(), Some(Err(WaitError::Killed)));
+    assert_eq!(queued.try_wait(), Some(Err(WaitError::Killed)));
+}
+
+#[test]
+fn current_names_the_running_greenthread_and_nothing_outside() {
+    assert_eq!(greenhub::current(), None);
+    greenhub::run(async {
+        assert_eq!(
+            greenhub::current(),
+            None,
+            "the main future is no greenthread"
+        );
+        let thread = greenhub::spawn(async {
+            let before = greenhub::current();
+            sleep(Duration::ZERO).await;
+            (before, greenhub::current())
+        });
+        let id = thread.id();
+        assert_eq!(thread.wait().await, Ok((Some(id), Some(id))));
+    });
+    let hub = one_thread();
+    let on_hub = hub.spawn(async { greenhub::current() });
+    assert_eq!(on_hub.wait_blocking(), Ok(Some(on_hub.id())));
+}
+
+#[test]
+fn a_hub_per_thread_on_four_threads_at_once() {
+    let results: Vec<_> = (0..4u64)
+        .map(|n| {
+            thread::spawn(move || {
+                greenhub::run(async move {
+                    let here = thread::current().id();
+                    let threads: Vec<_> = (0..100u64)
+                        .map(|i| {
+                            greenhub::spawn(async move {
+                                sleep(Duration::ZERO).await;
+                                (thread::current().id(), i * n)
+                            })
+                        })
+                        .collect();
+                    let mut sum = 0;
+                    for thread in threads {
+                        let (ran_on, value) = thread.wait().await.unwrap();
+                        assert_eq!(ran_on, here, "a greenthread runs on its spawner's thread");
+                        sum += value;
+                    }
+                    sum
+                })
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    assert_eq!(results, vec![0, 4950, 9900, 14850]);
+}
+
+#[test]
+fn nested_run_from_a_greenthread_is_a_clear_panic() {
+    let outcome = greenhub::run(async {
+        let nested = greenhub::spawn(async { greenhub::run(async { 1 }) });
+        nested.wait().await
+    });
+    match outcome {
+        Err(WaitError::Panicked(message)) => {
+            assert!(message.contains("inside greenhub::run"), "{message}");
+        }
+        other => panic!("expected the nested run to panic, got {other:?}"),
     }
 }

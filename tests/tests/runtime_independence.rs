@@ -90,9 +90,19 @@ fn under_smol() {
 }
 
 #[test]
-fn under_futures_lite_block_on_with_greenhub() {
-    let total = futures_lite::future::block_on(scenario(|future| {
+fn under_greenhub_run_on_this_thread() {
+    let total = greenhub::run(scenario(|future| {
         let thread = greenhub::spawn(future);
+        async move { thread.wait().await.unwrap() }
+    }));
+    assert_eq!(total, EXPECTED);
+}
+
+#[test]
+fn under_a_multi_threaded_hub_from_futures_lite_block_on() {
+    let hub = greenhub::Hub::builder().threads(2).build();
+    let total = futures_lite::future::block_on(scenario(|future| {
+        let thread = hub.spawn(future);
         async move { thread.wait().await.unwrap() }
     }));
     assert_eq!(total, EXPECTED);

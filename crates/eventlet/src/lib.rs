@@ -136,13 +136,15 @@
 //! | `with_timeout(s, f, timeout_value=v)` | [`with_timeout_or`] | |
 //! | `is_timeout(obj)` | [`is_timeout()`], [`IsTimeout`] | walks the `source()` chain |
 //! | `wrap_is_timeout(base)` | [`wrap_is_timeout`] | tags a value (`f().map_err(wrap_is_timeout)`), does not mutate a class |
-//! | `eventlet.spawn(f)` | [`spawn`] | a [`GreenThread`]; dropping it does not cancel the task |
+//! | `eventlet.spawn(f)` | [`spawn`] | a [`GreenThread`] on this thread's hub; the future need not be `Send` (share `Rc<RefCell<..>>`); dropping the handle does not cancel it |
 //! | `eventlet.spawn_n(f)` | [`spawn_n`] | a panic is printed, the hub carries on |
 //! | `eventlet.spawn_after(s, f)` | [`spawn_after`] | |
 //! | `eventlet.sleep(s)`, `sleep(0)` | [`sleep()`] | `sleep(Duration::ZERO)` yields once |
-//! | the hub's main loop | [`run`], [`Hub`] | `GREENHUB_THREADS` sets the global hub's threads (default 1) |
+//! | the hub's main loop | [`run`] | the calling thread's hub, as eventlet's: `run(fut)` drives it until `fut` ends; `fut` may borrow; greenthreads run only inside `run` |
+//! | `hubs.get_hub()` per thread, `tpool` for parallel work | [`Hub`] | an explicit hub on threads of its own, for parallel work (`Send` bounds); `Hub::current().spawn(..)` inside it |
+//! | `greenlet.getcurrent()` | [`current()`] | the running greenthread's [`GreenThreadId`], `None` in main |
 //! | `gt.wait()` | [`GreenThread::wait`], [`GreenThread::wait_blocking`] | `Err(WaitError::Killed)` or `Err(WaitError::Panicked(message))`; [`GreenThread::try_wait`] never waits |
-//! | `gt.kill()` | [`GreenThread::kill`] | the task stops at its next await (not synchronously) |
+//! | `gt.kill()` | [`GreenThread::kill`] | the task stops at its next await (not synchronously); a kill wins over a wake-up it has not run |
 //! | `gt.cancel()` | [`GreenThread::cancel`] | `true` if it had not started |
 //! | `gt.link(f)` | [`GreenThread::link`] | |
 //! | `gt.dead` | [`GreenThread::is_dead`] | |
@@ -236,7 +238,8 @@ pub mod timeout {
 #[cfg(feature = "hub")]
 #[doc(inline)]
 pub use greenhub::{
-    GreenThread, Hub, HubBuilder, Sleep, WaitError, run, sleep, spawn, spawn_after, spawn_n,
+    GreenThread, GreenThreadId, Hub, HubBuilder, Sleep, WaitError, current, run, sleep, spawn,
+    spawn_after, spawn_n,
 };
 
 /// The hub: the whole [`greenhub`] crate.

@@ -1,9 +1,13 @@
 use std::any::Any;
+use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU8, Ordering::SeqCst};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll};
+use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use futures_lite::FutureExt;
@@ -33,6 +37,10 @@ pub struct GreenThread<T> {
 }
 
 struct Shared<T> {
+    id: GreenThreadId,
+    /// The thread whose hub runs it, for a greenthread of a thread's own hub
+    /// (`None` on a multi-threaded [`Hub`](crate::Hub)).
+    home: Option<ThreadId>,
     state: AtomicU8,
     result: Event<T, WaitError>,
     /// Sent by `kill` and `cancel`: the task stops at its current await.
@@ -53,17 +61,76 @@ const PENDING: u8 = 0;
 const RUNNING: u8 = 1;
 const DONE: u8 = 2;
 
-impl<T: Send + Sync + 'static> GreenThread<T> {
+/// Which greenthread this is: eventlet's `getcurrent()` answers with one
+/// (see [`current`](crate::current)).
+///
+/// ```
+/// greenhub::run(async {
+///     let thread = greenhub::spawn(async { greenhub::current() });
+///     let id = thread.id();
+///     assert_eq!(thread.wait().await, Ok(Some(id)));
+///     assert_eq!(greenhub::current(), None); // the main future is no greenthread
+/// });
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GreenThreadId(u64);
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// The greenthread being polled on this thread, if any.
+    static CURRENT: Cell<Option<GreenThreadId>> = const { Cell::new(None) };
+}
+
+/// The greenthread running this code: `None` in a hub's main future, on a
+/// plain thread, or in a task of another executor. eventlet's
+/// `getcurrent()`, for code that asks which greenthread it is.
+///
+/// ```
+/// assert_eq!(greenhub::current(), None);
+/// let id = greenhub::run(async { greenhub::spawn(async { greenhub::current() }).wait().await });
+/// assert!(id.unwrap().is_some());
+/// ```
+pub fn current() -> Option<GreenThreadId> {
+    CURRENT.with(Cell::get)
+}
+
+/// Polls a greenthread's task with [`current`] telling its id.
+struct AsCurrent<F> {
+    id: GreenThreadId,
+    task: Pin<Box<F>>,
+}
+
+impl<F: Future> Future for AsCurrent<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let before = CURRENT.with(|current| current.replace(Some(self.id)));
+        let polled = self.task.as_mut().poll(cx);
+        CURRENT.with(|current| current.set(before));
+        polled
+    }
+}
+
+impl<T: 'static> GreenThread<T> {
     /// The handle, and the task to give the executor: it runs `future` after
     /// `delay` unless killed first, and reports its end to the handle.
+    ///
+    /// The task is `Send` when `future` and `T` are (a multi-threaded hub
+    /// needs that); a thread's own hub takes it either way. `home` is the
+    /// thread whose own hub runs it.
     pub(crate) fn new<F>(
         future: F,
         delay: Option<Duration>,
-    ) -> (GreenThread<T>, impl Future<Output = ()> + Send + 'static)
+        home: Option<ThreadId>,
+    ) -> (GreenThread<T>, impl Future<Output = ()> + 'static)
     where
-        F: Future<Output = T> + Send + 'static,
+        F: Future<Output = T> + 'static,
     {
+        let id = GreenThreadId(NEXT_ID.fetch_add(1, SeqCst));
         let shared = Arc::new(Shared {
+            id,
+            home,
             state: AtomicU8::new(PENDING),
             result: Event::with_error_type(),
             kill_switch: Event::new(),
@@ -99,12 +166,20 @@ impl<T: Send + Sync + 'static> GreenThread<T> {
                 let _sent = shared.kill_switch.wait().await;
                 None
             };
-            // Killed: `or` returns and the task's future is dropped at its await.
-            let Some(outcome) = finished.or(killed).await else {
+            // Killed: `or` returns and the task's future is dropped at its
+            // await. The kill switch is looked at first, so a kill wins over
+            // a wake-up the task has not run yet (eventlet's rule): the
+            // future never sees the value, permit or item it was woken for,
+            // and dropping it passes that on to the next waiter.
+            let Some(outcome) = killed.or(finished).await else {
                 return;
             };
             let outcome = outcome.map_err(|panic| WaitError::Panicked(panic_message(&*panic)));
             GreenThread { shared }.finish(outcome);
+        };
+        let task = AsCurrent {
+            id,
+            task: Box::pin(task),
         };
         (thread, task)
     }
@@ -210,6 +285,38 @@ impl<T> GreenThread<T> {
         self.shared.result.ready()
     }
 
+    /// This greenthread's id, the one [`current`](crate::current) tells
+    /// inside it.
+    ///
+    /// ```
+    /// greenhub::run(async {
+    ///     let (a, b) = (greenhub::spawn(async {}), greenhub::spawn(async {}));
+    ///     assert_ne!(a.id(), b.id());
+    ///     assert_eq!(a.id(), a.clone().id());
+    /// });
+    /// ```
+    pub fn id(&self) -> GreenThreadId {
+        self.shared.id
+    }
+
+    /// For a blocking wait on this thread: `true` if the wait must drive
+    /// this thread's hub, because that hub runs the greenthread.
+    ///
+    /// # Panics
+    /// If that hub is running already (the wait comes from inside it): it
+    /// could never end, as eventlet's main greenthread waits by running its
+    /// hub, and a greenthread must await instead.
+    fn must_drive_hub(&self) -> bool {
+        if self.shared.home != Some(thread::current().id()) {
+            return false;
+        }
+        assert!(
+            !crate::local::in_run(),
+            "GreenThread::wait_blocking inside greenhub::run on the greenthread's own thread              would never end: await GreenThread::wait instead"
+        );
+        true
+    }
+
     /// Calls `callback` once when the task ends, after the ones linked before
     /// it; at once if the task has already ended. eventlet's `link`.
     ///
@@ -278,6 +385,9 @@ impl<T: Clone> GreenThread<T> {
     /// assert_eq!(thread.wait_blocking(), Ok(2));
     /// ```
     pub fn wait_blocking(&self) -> Result<T, WaitError> {
+        if self.must_drive_hub() {
+            return crate::local::run(self.wait());
+        }
         self.shared.result.wait_blocking()
     }
 
@@ -309,6 +419,9 @@ impl<T: Clone> GreenThread<T> {
     /// slow.kill();
     /// ```
     pub fn wait_blocking_timeout(&self, timeout: Duration) -> Option<Result<T, WaitError>> {
+        if self.must_drive_hub() {
+            return crate::local::run(self.wait_timeout(timeout));
+        }
         self.shared.result.wait_blocking_timeout(timeout)
     }
 }
@@ -364,7 +477,7 @@ mod tests {
     #[test]
     fn a_task_dropped_before_its_first_poll_reports_killed() {
         // What a stopping hub does to the tasks still in its queue.
-        let (thread, task) = GreenThread::new(async { 1 }, None);
+        let (thread, task) = GreenThread::new(async { 1 }, None, None);
         drop(task);
         assert_eq!(thread.try_wait(), Some(Err(WaitError::Killed)));
         assert!(thread.is_dead());

@@ -13,24 +13,32 @@ use greenevent::Event;
 use crate::GreenThread;
 use crate::greenthread::panic_message;
 
-/// A smol executor and the OS threads that run it: eventlet's hub.
+/// An explicit hub on OS threads of its own: a smol executor for parallel
+/// work, with `Send` bounds.
 ///
-/// With one thread (the default) the hub keeps eventlet's order: spawned
-/// greenthreads run in spawn order, a spawned one does not run before its
-/// spawner yields, and `sleep(Duration::ZERO)` round-robins. With more threads
-/// every rule holds except the order.
+/// The free functions ([`run`](crate::run), [`spawn`](crate::spawn), ...)
+/// use the calling thread's own hub, as eventlet does: greenthreads run on
+/// that thread, one at a time, only while it is inside `run`, and need not
+/// be `Send`. Pick that for eventlet's model and order, for borrowing and
+/// for `Rc` state. Pick a `Hub` when greenthreads should run in parallel on
+/// several cores, or keep running while the spawning thread does other
+/// things: its futures and outputs must be `Send` (outputs `Sync` too), and
+/// inside its greenthreads you spawn with [`Hub::current`]`().spawn(..)`.
 ///
-/// The free functions ([`run`](crate::run), [`spawn`](crate::spawn), ...) use
-/// the hub the calling greenthread runs on, else a global hub whose thread
-/// count comes from the `GREENHUB_THREADS` environment variable (default 1).
-/// Dropping the last handle of a hub stops its threads once their current
-/// task yields.
+/// With one thread (the default) a `Hub` keeps eventlet's order as well;
+/// with more, every rule holds except the order. [`Hub::global`] is one
+/// whose thread count comes from `GREENHUB_THREADS` (default 1). Dropping
+/// the last handle of a hub stops its threads once their current task
+/// yields.
 ///
 /// ```
 /// use greenhub::Hub;
 ///
 /// let hub = Hub::builder().threads(2).build();
-/// let doubled = hub.run(async { greenhub::spawn(async { 21 * 2 }).wait().await });
+/// let doubled = hub.run(async {
+///     let hub = Hub::current();
+///     hub.spawn(async { 21 * 2 }).wait().await
+/// });
 /// assert_eq!(doubled, Ok(42));
 /// ```
 #[derive(Clone)]
@@ -133,7 +141,8 @@ impl Hub {
         HubBuilder::default()
     }
 
-    /// The hub the calling greenthread runs on, else the global hub.
+    /// The multi-threaded hub the calling greenthread runs on, else the
+    /// global one ([`Hub::global`]).
     ///
     /// ```
     /// let threads = greenhub::Hub::current().threads();
@@ -221,7 +230,7 @@ impl Hub {
         F: Future + Send + 'static,
         F::Output: Send + Sync + 'static,
     {
-        let (thread, task) = GreenThread::new(future, None);
+        let (thread, task) = GreenThread::new(future, None, None);
         self.inner.executor.spawn(task).detach();
         thread
     }
@@ -239,15 +248,7 @@ impl Hub {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        let task = async move {
-            if let Err(panic) = AssertUnwindSafe(future).catch_unwind().await {
-                eprintln!(
-                    "greenhub: a spawn_n greenthread panicked: {}",
-                    panic_message(&*panic)
-                );
-            }
-        };
-        self.inner.executor.spawn(task).detach();
+        self.inner.executor.spawn(report_panics(future)).detach();
     }
 
     /// Starts `future` after `delay`; [`GreenThread::cancel`] before then
@@ -265,10 +266,32 @@ impl Hub {
         F: Future + Send + 'static,
         F::Output: Send + Sync + 'static,
     {
-        let (thread, task) = GreenThread::new(future, Some(delay));
+        let (thread, task) = GreenThread::new(future, Some(delay), None);
         self.inner.executor.spawn(task).detach();
         thread
     }
+}
+
+/// `future`, with a panic reported on stderr instead of ending the hub:
+/// what `spawn_n` runs.
+pub(crate) async fn report_panics<F: Future<Output = ()>>(future: F) {
+    if let Err(panic) = AssertUnwindSafe(future).catch_unwind().await {
+        eprintln!(
+            "greenhub: a spawn_n greenthread panicked: {}",
+            panic_message(&*panic)
+        );
+    }
+}
+
+/// The free `spawn` functions use the calling thread's own hub, which a
+/// multi-threaded hub's runner thread never runs: refuse clearly there.
+pub(crate) fn refuse_on_a_runner_thread() {
+    let runner = CURRENT.with(|slot| slot.borrow().is_some());
+    assert!(
+        !runner,
+        "greenhub::spawn on a thread of a multi-threaded Hub: its greenthreads need Send \
+         futures, so spawn there with Hub::current().spawn(..)"
+    );
 }
 
 impl Drop for HubInner {

@@ -37,72 +37,107 @@
 mod error;
 mod greenthread;
 mod hub;
+mod local;
 mod sleep;
 
 use std::future::Future;
 use std::time::Duration;
 
 pub use error::WaitError;
-pub use greenthread::GreenThread;
+pub use greenthread::{GreenThread, GreenThreadId, current};
 pub use hub::{Hub, HubBuilder};
+pub use local::run;
 pub use sleep::{Sleep, sleep};
 
-/// Runs `future` as the main greenthread of the current hub and blocks until
-/// it finishes. See [`Hub::run`].
+/// Starts `future` as a greenthread of the calling thread's hub; it runs
+/// once the spawner yields (inside [`run`]), in spawn order. The future need
+/// not be `Send`, nor its output `Sync`: greenthreads of one thread may
+/// share `Rc<RefCell<..>>` state, as eventlet's share plain objects. The
+/// handle gives its output; dropping it does not cancel the greenthread.
+///
+/// Called outside `run`, the greenthread waits in the thread's hub until
+/// the thread next enters `run` (or waits for it with
+/// [`GreenThread::wait_blocking`], which drives the hub).
 ///
 /// # Panics
-/// If called from a greenthread of the same hub, or if `future` panics.
+/// On a runner thread of a multi-threaded [`Hub`]: use
+/// `Hub::current().spawn(..)` there.
 ///
 /// ```
-/// assert_eq!(greenhub::run(async { 3 }), 3);
-/// ```
-pub fn run<F>(future: F) -> F::Output
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    Hub::current().run(future)
-}
-
-/// Starts `future` as a greenthread of the current hub. See [`Hub::spawn`].
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
 ///
-/// ```
-/// let thread = greenhub::spawn(async { 5 });
-/// assert_eq!(thread.wait_blocking(), Ok(5));
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// greenhub::run(async {
+///     let workers: Vec<_> = (0..3)
+///         .map(|n| {
+///             let log = log.clone();
+///             greenhub::spawn(async move { log.borrow_mut().push(n) })
+///         })
+///         .collect();
+///     for worker in workers {
+///         worker.wait().await.unwrap();
+///     }
+/// });
+/// assert_eq!(*log.borrow(), vec![0, 1, 2]);
 /// ```
 pub fn spawn<F>(future: F) -> GreenThread<F::Output>
 where
-    F: Future + Send + 'static,
-    F::Output: Send + Sync + 'static,
+    F: Future + 'static,
+    F::Output: 'static,
 {
-    Hub::current().spawn(future)
+    spawn_at(None, future)
 }
 
-/// Starts `future` and forgets it. See [`Hub::spawn_n`].
+/// Starts `future` on the calling thread's hub and forgets it: eventlet's
+/// `spawn_n`. A panic in it is reported on stderr and the hub carries on.
+///
+/// # Panics
+/// On a runner thread of a multi-threaded [`Hub`], as [`spawn`].
 ///
 /// ```
 /// let (tx, rx) = std::sync::mpsc::channel();
-/// greenhub::spawn_n(async move { tx.send("ran").unwrap() });
+/// greenhub::run(async move {
+///     greenhub::spawn_n(async move { tx.send("ran").unwrap() });
+///     greenhub::sleep(std::time::Duration::ZERO).await;
+/// });
 /// assert_eq!(rx.recv(), Ok("ran"));
 /// ```
 pub fn spawn_n<F>(future: F)
 where
-    F: Future<Output = ()> + Send + 'static,
+    F: Future<Output = ()> + 'static,
 {
-    Hub::current().spawn_n(future);
+    hub::refuse_on_a_runner_thread();
+    local::spawn_local(hub::report_panics(future));
 }
 
-/// Starts `future` after `delay`. See [`Hub::spawn_after`].
+/// Starts `future` on the calling thread's hub after `delay`;
+/// [`GreenThread::cancel`] before then means it never runs. eventlet's
+/// `spawn_after`.
+///
+/// # Panics
+/// On a runner thread of a multi-threaded [`Hub`], as [`spawn`].
 ///
 /// ```
 /// use std::time::Duration;
 /// let later = greenhub::spawn_after(Duration::from_millis(1), async { 9 });
-/// assert_eq!(later.wait_blocking(), Ok(9));
+/// assert_eq!(later.wait_blocking(), Ok(9)); // drives this thread's hub
 /// ```
 pub fn spawn_after<F>(delay: Duration, future: F) -> GreenThread<F::Output>
 where
-    F: Future + Send + 'static,
-    F::Output: Send + Sync + 'static,
+    F: Future + 'static,
+    F::Output: 'static,
 {
-    Hub::current().spawn_after(delay, future)
+    spawn_at(Some(delay), future)
+}
+
+fn spawn_at<F>(delay: Option<Duration>, future: F) -> GreenThread<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    hub::refuse_on_a_runner_thread();
+    let (thread, task) = GreenThread::new(future, delay, Some(std::thread::current().id()));
+    local::spawn_local(task);
+    thread
 }
