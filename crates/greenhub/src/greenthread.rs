@@ -3,14 +3,14 @@ use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering::SeqCst};
+use std::pin::{Pin, pin};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::{Context, Poll};
+use std::task::Poll;
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
-use futures_lite::FutureExt;
+use futures_lite::{FutureExt, future};
 use greenevent::Event;
 use greenevent::futures::{Wait, WaitTimeout};
 
@@ -42,6 +42,9 @@ struct Shared<T> {
     /// (`None` on a multi-threaded [`Hub`](crate::Hub)).
     home: Option<ThreadId>,
     state: AtomicU8,
+    /// Set by `kill` before it wakes the task: the task looks before each
+    /// poll of its future.
+    killed: AtomicBool,
     result: Event<T, WaitError>,
     /// Sent by `kill` and `cancel`: the task stops at its current await.
     kill_switch: Event<()>,
@@ -95,23 +98,6 @@ pub fn current() -> Option<GreenThreadId> {
     CURRENT.with(Cell::get)
 }
 
-/// Polls a greenthread's task with [`current`] telling its id.
-struct AsCurrent<F> {
-    id: GreenThreadId,
-    task: Pin<Box<F>>,
-}
-
-impl<F: Future> Future for AsCurrent<F> {
-    type Output = F::Output;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let before = CURRENT.with(|current| current.replace(Some(self.id)));
-        let polled = self.task.as_mut().poll(cx);
-        CURRENT.with(|current| current.set(before));
-        polled
-    }
-}
-
 impl<T: 'static> GreenThread<T> {
     /// The handle, and the task to give the executor: it runs `future` after
     /// `delay` unless killed first, and reports its end to the handle.
@@ -132,6 +118,7 @@ impl<T: 'static> GreenThread<T> {
             id,
             home,
             state: AtomicU8::new(PENDING),
+            killed: AtomicBool::new(false),
             result: Event::with_error_type(),
             kill_switch: Event::new(),
             links: Mutex::new(Links {
@@ -161,25 +148,36 @@ impl<T: 'static> GreenThread<T> {
             {
                 return; // killed or cancelled before it started
             }
-            let finished = async { Some(AssertUnwindSafe(future).catch_unwind().await) };
-            let killed = async {
-                let _sent = shared.kill_switch.wait().await;
-                None
+            let outcome = {
+                let mut finished = pin!(AssertUnwindSafe(future).catch_unwind());
+                let mut kill_listener = None;
+                future::poll_fn(|cx| {
+                    // A kill is looked at before each poll, so it wins over a
+                    // wake-up the future has not run yet (eventlet's rule): the
+                    // future never sees the value, permit or item it was woken
+                    // for, and dropping it passes that on to the next waiter.
+                    if shared.killed.load(SeqCst) {
+                        return Poll::Ready(None);
+                    }
+                    let before = CURRENT.with(|current| current.replace(Some(id)));
+                    let polled = finished.as_mut().poll(cx);
+                    CURRENT.with(|current| current.set(before));
+                    if let Poll::Ready(outcome) = polled {
+                        return Poll::Ready(Some(outcome));
+                    }
+                    // It waits: listen for a kill too. Only now, so a greenthread
+                    // that finishes at its first poll never listens.
+                    let listener = kill_listener.get_or_insert_with(|| shared.kill_switch.wait());
+                    Pin::new(listener).poll(cx).map(|_| None)
+                })
+                .await
             };
-            // Killed: `or` returns and the task's future is dropped at its
-            // await. The kill switch is looked at first, so a kill wins over
-            // a wake-up the task has not run yet (eventlet's rule): the
-            // future never sees the value, permit or item it was woken for,
-            // and dropping it passes that on to the next waiter.
-            let Some(outcome) = killed.or(finished).await else {
+            // Killed: the future is dropped at its await with this task.
+            let Some(outcome) = outcome else {
                 return;
             };
             let outcome = outcome.map_err(|panic| WaitError::Panicked(panic_message(&*panic)));
             GreenThread { shared }.finish(outcome);
-        };
-        let task = AsCurrent {
-            id,
-            task: Box::pin(task),
         };
         (thread, task)
     }
@@ -237,6 +235,7 @@ impl<T> GreenThread<T> {
     /// });
     /// ```
     pub fn kill(&self) {
+        self.shared.killed.store(true, SeqCst);
         if self
             .shared
             .state
