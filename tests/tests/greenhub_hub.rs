@@ -811,3 +811,54 @@ fn nested_run_from_a_greenthread_is_a_clear_panic() {
         other => panic!("expected the nested run to panic, got {other:?}"),
     }
 }
+
+#[test]
+fn join_takes_an_output_that_is_neither_clone_nor_sync() {
+    use std::cell::Cell;
+    /// Neither Clone nor Sync: a connection, say.
+    struct Connection(Cell<u8>);
+    let (connection, other) = greenhub::run(async {
+        let thread = greenhub::spawn(async { Connection(Cell::new(7)) });
+        let other = thread.clone();
+        (thread.join().await.unwrap(), other)
+    });
+    assert_eq!(connection.0.get(), 7);
+    // Another handle's consuming wait finds it taken.
+    assert!(matches!(other.join_blocking(), Err(WaitError::Taken)));
+}
+
+#[test]
+fn a_clone_wait_after_a_join_reports_taken() {
+    greenhub::run(async {
+        let thread = greenhub::spawn(async { 5 });
+        let other = thread.clone();
+        assert_eq!(other.wait().await, Ok(5), "a shared wait clones");
+        assert_eq!(thread.join().await, Ok(5), "the join takes it");
+        assert_eq!(other.wait().await, Err(WaitError::Taken));
+        assert_eq!(other.try_wait(), Some(Err(WaitError::Taken)));
+    });
+}
+
+#[test]
+fn join_reports_a_kill_and_a_panic() {
+    greenhub::run(async {
+        let killed = greenhub::spawn(sleep(Duration::from_secs(60)));
+        sleep(Duration::ZERO).await;
+        killed.kill();
+        assert_eq!(killed.join().await, Err(WaitError::Killed));
+        let panicked = greenhub::spawn(async { panic!("boom") as () });
+        assert_eq!(
+            panicked.join().await,
+            Err(WaitError::Panicked("boom".into()))
+        );
+    });
+}
+
+#[test]
+fn join_blocking_drives_this_threads_hub_and_waits_for_another_hub() {
+    let here = greenhub::spawn(async { String::from("here") });
+    assert_eq!(here.join_blocking(), Ok(String::from("here")));
+    let hub = one_thread();
+    let there = hub.spawn(async { String::from("there") });
+    assert_eq!(there.join_blocking(), Ok(String::from("there")));
+}

@@ -143,7 +143,7 @@
 //! | the hub's main loop | [`run`] | the calling thread's hub, as eventlet's: `run(fut)` drives it until `fut` ends; `fut` may borrow; greenthreads run only inside `run` |
 //! | `hubs.get_hub()` per thread, `tpool` for parallel work | [`Hub`] | an explicit hub on threads of its own, for parallel work (`Send` bounds); `Hub::current().spawn(..)` inside it |
 //! | `greenlet.getcurrent()` | [`current()`] | the running greenthread's [`GreenThreadId`], `None` in main |
-//! | `gt.wait()` | [`GreenThread::wait`], [`GreenThread::wait_blocking`] | `Err(WaitError::Killed)` or `Err(WaitError::Panicked(message))`; [`GreenThread::try_wait`] never waits |
+//! | `gt.wait()` | [`GreenThread::wait`], [`GreenThread::wait_blocking`]; [`GreenThread::join`] for an output that is not `Clone` | `Err(WaitError::Killed)` or `Err(WaitError::Panicked(message))`; [`GreenThread::try_wait`] never waits |
 //! | `gt.kill()` | [`GreenThread::kill`] | the task stops at its next await (not synchronously); a kill wins over a wake-up it has not run |
 //! | `gt.cancel()` | [`GreenThread::cancel`] | `true` if it had not started |
 //! | `gt.link(f)` | [`GreenThread::link`] | |

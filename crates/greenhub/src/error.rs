@@ -21,6 +21,9 @@ pub enum WaitError {
     Killed,
     /// The task panicked; the panic's message.
     Panicked(String),
+    /// The task finished, but its output was taken by a consuming
+    /// [`join`](crate::GreenThread::join) on another handle.
+    Taken,
 }
 
 impl WaitError {
@@ -45,6 +48,7 @@ impl fmt::Display for WaitError {
         match self {
             WaitError::Killed => fmt::Display::fmt(&Killed, f),
             WaitError::Panicked(message) => write!(f, "greenthread panicked: {message}"),
+            WaitError::Taken => f.write_str("greenthread output already taken by join"),
         }
     }
 }

@@ -10,9 +10,9 @@ use std::task::Poll;
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
+use crate::futures::{Wait, WaitTimeout};
 use futures_lite::{FutureExt, future};
 use greenevent::Event;
-use greenevent::futures::{Wait, WaitTimeout};
 
 use crate::WaitError;
 
@@ -45,7 +45,10 @@ struct Shared<T> {
     /// Set by `kill` before it wakes the task: the task looks before each
     /// poll of its future.
     killed: AtomicBool,
-    result: Event<T, WaitError>,
+    /// Sent when the task ends: `Ok` once `output` holds its output.
+    ended: Event<(), WaitError>,
+    /// The output, until a consuming [`GreenThread::join`] takes it.
+    output: Mutex<Option<T>>,
     /// Sent by `kill` and `cancel`: the task stops at its current await.
     kill_switch: Event<()>,
     links: Mutex<Links<T>>,
@@ -119,7 +122,8 @@ impl<T: 'static> GreenThread<T> {
             home,
             state: AtomicU8::new(PENDING),
             killed: AtomicBool::new(false),
-            result: Event::with_error_type(),
+            ended: Event::with_error_type(),
+            output: Mutex::new(None),
             kill_switch: Event::new(),
             links: Mutex::new(Links {
                 ended: false,
@@ -191,8 +195,11 @@ impl<T> GreenThread<T> {
         }
         // Sent once: only the first `finish` gets here.
         let _ = match outcome {
-            Ok(value) => self.shared.result.send(value).map_err(drop),
-            Err(error) => self.shared.result.send_exception(error).map_err(drop),
+            Ok(value) => {
+                *lock(&self.shared.output) = Some(value);
+                self.shared.ended.send(()).map_err(drop)
+            }
+            Err(error) => self.shared.ended.send_exception(error).map_err(drop),
         };
         loop {
             let callbacks = {
@@ -281,7 +288,51 @@ impl<T> GreenThread<T> {
     /// });
     /// ```
     pub fn is_dead(&self) -> bool {
-        self.shared.result.ready()
+        self.shared.ended.ready()
+    }
+
+    /// Waits for the task's output and takes it: the consuming wait, for any
+    /// `T` (a connection, a receiver), like a join handle. Other handles'
+    /// waits then get `Err(WaitError::Taken)`.
+    ///
+    /// ```
+    /// let (tx, rx) = greenhub::run(async {
+    ///     // A channel's halves are not Clone: `wait` can't give them, `join` can.
+    ///     greenhub::spawn(async { std::sync::mpsc::channel::<u8>() }).join().await.unwrap()
+    /// });
+    /// tx.send(1).unwrap();
+    /// assert_eq!(rx.recv(), Ok(1));
+    /// ```
+    pub async fn join(self) -> Result<T, WaitError> {
+        self.shared.ended.wait().await?;
+        self.take_output()
+    }
+
+    /// [`join`](GreenThread::join) for OS threads; on the greenthread's own
+    /// thread, outside `run`, it drives that thread's hub.
+    ///
+    /// # Blocking
+    /// This blocks the calling thread: in a greenthread use
+    /// [`join`](GreenThread::join).
+    ///
+    /// # Panics
+    /// On the greenthread's own thread inside `run`, as
+    /// [`wait_blocking`](GreenThread::wait_blocking).
+    ///
+    /// ```
+    /// let thread = greenhub::spawn(async { String::from("owned") });
+    /// assert_eq!(thread.join_blocking(), Ok(String::from("owned")));
+    /// ```
+    pub fn join_blocking(self) -> Result<T, WaitError> {
+        if self.must_drive_hub() {
+            return crate::local::run(self.join());
+        }
+        self.shared.ended.wait_blocking()?;
+        self.take_output()
+    }
+
+    fn take_output(&self) -> Result<T, WaitError> {
+        lock(&self.shared.output).take().ok_or(WaitError::Taken)
     }
 
     /// This greenthread's id, the one [`current`](crate::current) tells
@@ -353,8 +404,8 @@ impl<T: Clone> GreenThread<T> {
     /// let out = greenhub::run(async { greenhub::spawn(async { "done" }).wait().await });
     /// assert_eq!(out, Ok("done"));
     /// ```
-    pub fn wait(&self) -> Wait<'_, T, WaitError> {
-        self.shared.result.wait()
+    pub fn wait(&self) -> Wait<'_, T> {
+        Wait::new(self.shared.ended.wait(), &self.shared.output)
     }
 
     /// [`wait`](GreenThread::wait), bounded: `None` if the task has not ended
@@ -369,8 +420,8 @@ impl<T: Clone> GreenThread<T> {
     ///     slow.kill();
     /// });
     /// ```
-    pub fn wait_timeout(&self, timeout: Duration) -> WaitTimeout<'_, T, WaitError> {
-        self.shared.result.wait_timeout(timeout)
+    pub fn wait_timeout(&self, timeout: Duration) -> WaitTimeout<'_, T> {
+        WaitTimeout::new(self.shared.ended.wait_timeout(timeout), &self.shared.output)
     }
 
     /// [`wait`](GreenThread::wait) for OS threads.
@@ -387,7 +438,7 @@ impl<T: Clone> GreenThread<T> {
         if self.must_drive_hub() {
             return crate::local::run(self.wait());
         }
-        self.shared.result.wait_blocking()
+        read_output(self.shared.ended.wait_blocking(), &self.shared.output)
     }
 
     /// The outcome if the task has ended, without waiting: the never-waits
@@ -400,7 +451,8 @@ impl<T: Clone> GreenThread<T> {
     /// assert_eq!(thread.try_wait(), Some(Ok(4)));
     /// ```
     pub fn try_wait(&self) -> Option<Result<T, WaitError>> {
-        self.shared.result.poll()
+        let ended = self.shared.ended.poll()?;
+        Some(read_output(ended, &self.shared.output))
     }
 
     /// [`wait_blocking`](GreenThread::wait_blocking), bounded: `None` if the
@@ -421,7 +473,8 @@ impl<T: Clone> GreenThread<T> {
         if self.must_drive_hub() {
             return crate::local::run(self.wait_timeout(timeout));
         }
-        self.shared.result.wait_blocking_timeout(timeout)
+        let ended = self.shared.ended.wait_blocking_timeout(timeout)?;
+        Some(read_output(ended, &self.shared.output))
     }
 }
 
@@ -456,6 +509,20 @@ impl<T> Drop for ReportKilled<T> {
         }
         .finish(Err(WaitError::Killed));
     }
+}
+
+/// Locks a greenthread's output, through poisoning: it is one assignment.
+fn lock<T>(output: &Mutex<Option<T>>) -> MutexGuard<'_, Option<T>> {
+    output.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A clone of the output once the task ended well.
+pub(crate) fn read_output<T: Clone>(
+    ended: Result<(), WaitError>,
+    output: &Mutex<Option<T>>,
+) -> Result<T, WaitError> {
+    ended?;
+    lock(output).clone().ok_or(WaitError::Taken)
 }
 
 /// The message of a panic payload, as the panic hook prints it.

@@ -35,6 +35,7 @@
 //! when the timeout passed, as `Event::wait_timeout` does.
 
 mod error;
+pub mod futures;
 mod greenthread;
 mod hub;
 mod local;
