@@ -26,34 +26,27 @@
 // expect: Waiting for event...
 // expect: Got result: Hello from sender!
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use eventlet::{Event, sleep, spawn};
 
+static EVENT: Event<&str> = Event::new();
+
+async fn waiter() {
+    println!("Waiting for event...");
+    let result = EVENT.wait().await.expect("a value, not an error");
+    println!("Got result: {result}");
+}
+
+async fn sender() {
+    sleep(Duration::from_secs(2)).await; // Simulate work
+    EVENT.send("Hello from sender!").expect("sent once");
+}
+
 pub(crate) fn main() {
     eventlet::run(async {
-        let event = Arc::new(Event::new());
-
-        let waiter = {
-            let event = event.clone();
-            async move {
-                println!("Waiting for event...");
-                let result = event.wait().await.expect("a value, not an error");
-                println!("Got result: {result}");
-            }
-        };
-
-        let sender = {
-            let event = event.clone();
-            async move {
-                sleep(Duration::from_secs(2)).await; // Simulate work
-                event.send("Hello from sender!").expect("sent once");
-            }
-        };
-
-        spawn(waiter);
-        spawn(sender);
+        spawn(waiter());
+        spawn(sender());
         sleep(Duration::from_secs(3)).await; // standalone: keep main blocked
     });
 }

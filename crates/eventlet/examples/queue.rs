@@ -33,39 +33,33 @@
 // expect: Got: item 3
 // expect: Got: item 4
 
-use std::sync::Arc;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use eventlet::{Queue, sleep, spawn};
 
+static Q: LazyLock<Queue<String>> = LazyLock::new(Queue::new);
+
+async fn producer() {
+    for i in 0..5 {
+        Q.put(format!("item {i}")).await;
+        sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn consumer() {
+    loop {
+        let item = Q.get().await;
+        println!("Got: {item}");
+        Q.task_done().expect("one task_done per item");
+    }
+}
+
 pub(crate) fn main() {
     eventlet::run(async {
-        let q = Arc::new(Queue::new());
-
-        let producer = {
-            let q = q.clone();
-            async move {
-                for i in 0..5 {
-                    q.put(format!("item {i}")).await;
-                    sleep(Duration::from_millis(100)).await;
-                }
-            }
-        };
-
-        let consumer = {
-            let q = q.clone();
-            async move {
-                loop {
-                    let item = q.get().await;
-                    println!("Got: {item}");
-                    q.task_done().expect("one task_done per item");
-                }
-            }
-        };
-
-        spawn(producer);
-        spawn(consumer);
-        q.join().await; // Wait for all tasks to complete
+        spawn(producer());
+        spawn(consumer());
+        Q.join().await; // Wait for all tasks to complete
         sleep(Duration::from_secs(1)).await; // standalone: keep main blocked
     });
 }

@@ -33,28 +33,24 @@
 // expect: Worker 4 accessing resource
 // expect: Worker 4 done
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use eventlet::{Semaphore, sleep, spawn};
 
+static SEM: Semaphore = Semaphore::new(2); // Allow 2 concurrent accesses
+
+async fn worker(name: usize) {
+    SEM.with(async {
+        // Acquire on enter, release on exit
+        println!("Worker {name} accessing resource");
+        sleep(Duration::from_secs(1)).await;
+        println!("Worker {name} done");
+    })
+    .await;
+}
+
 pub(crate) fn main() {
     eventlet::run(async {
-        let sem = Arc::new(Semaphore::new(2)); // Allow 2 concurrent accesses
-
-        let worker = |name: usize| {
-            let sem = sem.clone();
-            async move {
-                sem.with(async {
-                    // Acquire on enter, release on exit
-                    println!("Worker {name} accessing resource");
-                    sleep(Duration::from_secs(1)).await;
-                    println!("Worker {name} done");
-                })
-                .await;
-            }
-        };
-
         for i in 0..5 {
             spawn(worker(i));
         }
