@@ -1,10 +1,14 @@
-//! eventlet's hub over smol: [`run`], [`spawn`], [`spawn_n`], [`spawn_after`],
-//! [`sleep`] and [`GreenThread`].
+//! eventlet's hub on the smol family: [`run`], [`spawn`], [`spawn_n`],
+//! [`spawn_after`], [`sleep`], [`current`] and [`GreenThread`].
 //!
-//! A greenthread is a task on a smol executor. On the default one-thread
-//! [`Hub`] they keep eventlet's order: spawned tasks run in spawn order, a
-//! spawned task runs only once its spawner yields, and
-//! `sleep(Duration::ZERO)` round-robins.
+//! As in eventlet, the hub is per OS thread: [`run`] drives the calling
+//! thread's hub until its future completes (the future may borrow and need
+//! not be `Send`), and the greenthreads that thread spawns run on it, one at
+//! a time, only while it is inside `run`, in eventlet's order: spawn order,
+//! a spawned one runs once its spawner yields, `sleep(Duration::ZERO)`
+//! round-robins. Greenthreads need not be `Send`, so they can share
+//! `Rc<RefCell<..>>` state. For parallel work on several cores there is an
+//! explicit multi-threaded [`Hub`], with `Send` bounds.
 //!
 //! ```
 //! use std::time::Duration;
