@@ -49,6 +49,11 @@ impl<'a, T, B: Buffer<T>> Get<'a, T, B> {
             inner: FutureWrapper::new(GetInner::new(core)),
         }
     }
+
+    /// Stops getting: the item handed to it if there is one.
+    fn withdraw(self: Pin<&mut Self>) -> Option<T> {
+        self.project().inner.get_pin_mut().get_mut().withdraw()
+    }
 }
 
 impl<T, B: Buffer<T>> Future for Get<'_, T, B> {
@@ -91,16 +96,7 @@ impl<T, B: Buffer<T>> Future for GetTimeout<'_, T, B> {
             Poll::Ready(Ok(item)) => Poll::Ready(Ok(item)),
             // Timed out: leave the line, unless an item was handed to us
             // first (then the get took effect, and it is ours).
-            Poll::Ready(Err(_)) => Poll::Ready(
-                inner
-                    .get_pin_mut()
-                    .project()
-                    .inner
-                    .get_pin_mut()
-                    .get_mut()
-                    .withdraw()
-                    .ok_or(Empty),
-            ),
+            Poll::Ready(Err(_)) => Poll::Ready(inner.get_pin_mut().withdraw().ok_or(Empty)),
             Poll::Pending => Poll::Pending,
         }
     }
@@ -131,6 +127,11 @@ impl<'a, T, B: Buffer<T>> Put<'a, T, B> {
         Put {
             inner: FutureWrapper::new(PutInner::new(core, item)),
         }
+    }
+
+    /// Stops putting: `Err(item)` if the item was not taken yet.
+    fn withdraw(self: Pin<&mut Self>) -> Result<(), T> {
+        self.project().inner.get_pin_mut().get_mut().withdraw()
     }
 }
 
@@ -173,16 +174,7 @@ impl<T, B: Buffer<T>> Future for PutTimeout<'_, T, B> {
         match inner.as_mut().poll(cx) {
             Poll::Ready(Ok(())) => Poll::Ready(Ok(())),
             // Timed out: take the item back, unless a getter took it first.
-            Poll::Ready(Err(_)) => Poll::Ready(
-                inner
-                    .get_pin_mut()
-                    .project()
-                    .inner
-                    .get_pin_mut()
-                    .get_mut()
-                    .withdraw()
-                    .map_err(Full),
-            ),
+            Poll::Ready(Err(_)) => Poll::Ready(inner.get_pin_mut().withdraw().map_err(Full)),
             Poll::Pending => Poll::Pending,
         }
     }
