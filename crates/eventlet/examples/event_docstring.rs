@@ -22,34 +22,36 @@
 // expect: about to wait
 // expect: waited for a
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use eventlet::{Event, sleep, spawn, spawn_n};
 
-#[allow(clippy::disallowed_names)] // `baz` is the name in eventlet's own example
+static EVT: Event<i32> = Event::new();
+
+// `baz` is the name in eventlet's own example; it is a greenthread's body,
+// so it is async even though it never waits.
+#[allow(clippy::disallowed_names, clippy::unused_async)]
+async fn baz(b: i32) {
+    EVT.send(b + 1).expect("sent once");
+}
+
+// eventlet rebinds `evt` to a new Event; Rust names the second one anew.
+static EVT2: Event<&str> = Event::new();
+
+async fn waiter() {
+    println!("about to wait");
+    let result = EVT2.wait().await.expect("a value, not an error");
+    println!("waited for {result}");
+}
+
 pub(crate) fn main() {
     eventlet::run(async {
-        let evt = Arc::new(Event::<i32>::new());
-        let baz = |b: i32| {
-            let evt = evt.clone();
-            async move { evt.send(b + 1).expect("sent once") }
-        };
         spawn_n(baz(3));
-        println!("{}", evt.wait().await.expect("a value, not an error"));
+        println!("{}", EVT.wait().await.expect("a value, not an error"));
 
-        let evt = Arc::new(Event::<&str>::new());
-        let waiter = {
-            let evt = evt.clone();
-            async move {
-                println!("about to wait");
-                let result = evt.wait().await.expect("a value, not an error");
-                println!("waited for {result}");
-            }
-        };
-        let _ = spawn(waiter);
+        let _ = spawn(waiter());
         sleep(Duration::ZERO).await;
-        evt.send("a").expect("sent once");
+        EVT2.send("a").expect("sent once");
         sleep(Duration::ZERO).await;
     });
 }

@@ -18,28 +18,27 @@
 // expect: working on 4
 // expect: all work completed
 
-use std::sync::Arc;
+use std::sync::LazyLock;
 
 use eventlet::{Queue, spawn_n};
 
+static Q: LazyLock<Queue<i32>> = LazyLock::new(Queue::new);
+
+async fn worker() {
+    loop {
+        let item = Q.get().await;
+        println!("working on {item}");
+        Q.task_done().expect("one task_done per item");
+    }
+}
+
 pub(crate) fn main() {
     eventlet::run(async {
-        let q = Arc::new(Queue::new());
-        let worker = {
-            let q = q.clone();
-            async move {
-                loop {
-                    let item = q.get().await;
-                    println!("working on {item}");
-                    q.task_done().expect("one task_done per item");
-                }
-            }
-        };
-        spawn_n(worker);
+        spawn_n(worker());
         for item in 0..5 {
-            q.put(item).await;
+            Q.put(item).await;
         }
-        q.join().await;
+        Q.join().await;
         println!("all work completed");
     });
 }
