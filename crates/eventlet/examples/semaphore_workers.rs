@@ -20,33 +20,34 @@
 // expect: worker 4 released
 // expect: at most 2 at once
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use eventlet::{Semaphore, sleep, spawn};
 
+static SEM: Semaphore = Semaphore::new(2);
+
+// Not in eventlet's example: how many hold the semaphore now, and at most.
+static INSIDE: AtomicUsize = AtomicUsize::new(0);
+static MOST: AtomicUsize = AtomicUsize::new(0);
+
+async fn worker(n: usize) {
+    SEM.with(async {
+        MOST.fetch_max(INSIDE.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+        println!("worker {n} acquired");
+        sleep(Duration::from_millis(10)).await;
+        INSIDE.fetch_sub(1, Ordering::SeqCst);
+    })
+    .await;
+    println!("worker {n} released");
+}
+
 pub(crate) fn main() {
     eventlet::run(async {
-        let sem = Arc::new(Semaphore::new(2));
-        let (inside, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-        let worker = |n: usize| {
-            let (sem, inside, most) = (sem.clone(), inside.clone(), most.clone());
-            async move {
-                {
-                    let _permit = sem.acquire().await;
-                    most.fetch_max(inside.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
-                    println!("worker {n} acquired");
-                    sleep(Duration::from_millis(10)).await;
-                    inside.fetch_sub(1, Ordering::SeqCst);
-                }
-                println!("worker {n} released");
-            }
-        };
         let pool: Vec<_> = (0..5).map(|n| spawn(worker(n))).collect();
         for gt in pool {
             gt.wait().await.expect("the worker finished");
         }
-        println!("at most {} at once", most.load(Ordering::SeqCst));
+        println!("at most {} at once", MOST.load(Ordering::SeqCst));
     });
 }
