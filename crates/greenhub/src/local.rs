@@ -139,6 +139,7 @@ pub fn run<F: Future>(future: F) -> F::Output {
             main: pin!(future),
             main_woken: main.clone(),
             main_waker: Waker::from(main),
+            round: VecDeque::new(),
         })
     })
 }
@@ -172,30 +173,34 @@ struct Rounds<'a, F> {
     main: Pin<&'a mut F>,
     main_woken: Arc<MainWoken>,
     main_waker: Waker,
+    /// The round being run, taken from the queue in one go; kept between
+    /// rounds so its allocation is reused.
+    round: VecDeque<Runnable>,
 }
 
 impl<F: Future> Future for Rounds<'_, F> {
     type Output = F::Output;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let queue = self.hub.queue.clone();
+        let this = &mut *self;
+        let queue = &this.hub.queue;
         queue.set_waker(cx.waker());
-        if self.main_woken.0.swap(false, SeqCst) {
-            let waker = self.main_waker.clone();
-            if let Poll::Ready(output) = self.main.as_mut().poll(&mut Context::from_waker(&waker)) {
+        if this.main_woken.0.swap(false, SeqCst) {
+            let polled = this
+                .main
+                .as_mut()
+                .poll(&mut Context::from_waker(&this.main_waker));
+            if let Poll::Ready(output) = polled {
                 return Poll::Ready(output);
             }
         }
-        // The greenthreads queued now, once each; those they wake wait for
-        // the next round.
-        let round = queue.ready().len();
-        for _ in 0..round {
-            let Some(runnable) = queue.ready().pop_front() else {
-                break;
-            };
+        // The greenthreads queued now, once each, taken under one lock;
+        // those they wake wait in the queue for the next round.
+        std::mem::swap(&mut this.round, &mut *queue.ready());
+        while let Some(runnable) = this.round.pop_front() {
             runnable.run();
         }
-        if self.main_woken.0.load(SeqCst) || !queue.ready().is_empty() {
+        if this.main_woken.0.load(SeqCst) || !queue.ready().is_empty() {
             // More to do: let block_on look at the reactor, then come back.
             cx.waker().wake_by_ref();
         }
