@@ -862,3 +862,43 @@ fn join_blocking_drives_this_threads_hub_and_waits_for_another_hub() {
     let there = hub.spawn(async { String::from("there") });
     assert_eq!(there.join_blocking(), Ok(String::from("there")));
 }
+
+#[test]
+fn waiters_that_time_out_leave_the_others_their_end() {
+    // Waits of every face on one greenthread: some give up first (their
+    // futures are dropped when the timeout passes), the rest, async and
+    // blocking, all see the end.
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let gate = std::rc::Rc::new(greenevent::Event::<()>::new());
+    greenhub::run(async {
+        let opened = gate.clone();
+        let slow = greenhub::spawn(async move {
+            let _opened = opened.wait().await;
+            "end"
+        });
+        let waiters: Vec<_> = (0..4)
+            .map(|n| {
+                let slow = slow.clone();
+                greenhub::spawn(async move {
+                    if n % 2 == 0 {
+                        assert_eq!(slow.wait_timeout(Duration::ZERO).await, None);
+                    }
+                    slow.wait().await
+                })
+            })
+            .collect();
+        let other = slow.clone();
+        let blocking = std::thread::spawn(move || {
+            tx.send(()).unwrap();
+            other.wait_blocking()
+        });
+        rx.recv().unwrap();
+        greenhub::sleep(Duration::from_millis(5)).await;
+        gate.send(()).unwrap();
+        for waiter in waiters {
+            assert_eq!(waiter.wait().await, Ok(Ok("end")));
+        }
+        assert_eq!(blocking.join().unwrap(), Ok("end"));
+        assert_eq!(slow.wait_timeout(Duration::ZERO).await, Some(Ok("end")));
+    });
+}

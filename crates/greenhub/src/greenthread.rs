@@ -3,18 +3,19 @@ use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::pin::{Pin, pin};
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering::SeqCst};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::{Relaxed, SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64};
 use std::task::Poll;
 use std::thread::{self, ThreadId};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::futures::{Wait, WaitTimeout};
 use futures_lite::{FutureExt, future};
-use greenevent::Event;
 
 use crate::WaitError;
+use crate::futures::{Wait, WaitTimeout};
+use crate::life::{Life, Waiting, cloned, taken};
 
 /// A handle to a spawned task: eventlet's `GreenThread`.
 ///
@@ -41,31 +42,20 @@ struct Shared<T> {
     /// The thread whose hub runs it, for a greenthread of a thread's own hub
     /// (`None` on a multi-threaded [`Hub`](crate::Hub)).
     home: Option<ThreadId>,
+    /// `PENDING` until the task starts it or `kill` ends it first.
     state: AtomicU8,
     /// Set by `kill` before it wakes the task: the task looks before each
     /// poll of its future.
     killed: AtomicBool,
-    /// Sent when the task ends: `Ok` once `output` holds its output.
-    ended: Event<(), WaitError>,
-    /// The output, until a consuming [`GreenThread::join`] takes it.
-    output: Mutex<Option<T>>,
-    /// Sent by `kill` and `cancel`: the task stops at its current await.
-    kill_switch: Event<()>,
-    links: Mutex<Links<T>>,
+    /// Its outcome, its waiters, the task's waker and the links.
+    life: Life<T>,
 }
 
-type Link<T> = Box<dyn FnOnce(&GreenThread<T>) + Send>;
-
-struct Links<T> {
-    /// Set once the result is out and every callback ran: later links run at once.
-    ended: bool,
-    waiting: Vec<Link<T>>,
-}
+pub(crate) type Link<T> = Box<dyn FnOnce(&GreenThread<T>) + Send>;
 
 /// Not started: `kill` and `cancel` end it without running it.
 const PENDING: u8 = 0;
-const RUNNING: u8 = 1;
-const DONE: u8 = 2;
+const STARTED: u8 = 1;
 
 /// Which greenthread this is: eventlet's `getcurrent()` answers with one
 /// (see [`current`](crate::current)).
@@ -116,19 +106,13 @@ impl<T: 'static> GreenThread<T> {
     where
         F: Future<Output = T> + 'static,
     {
-        let id = GreenThreadId(NEXT_ID.fetch_add(1, SeqCst));
+        let id = GreenThreadId(NEXT_ID.fetch_add(1, Relaxed));
         let shared = Arc::new(Shared {
             id,
             home,
             state: AtomicU8::new(PENDING),
             killed: AtomicBool::new(false),
-            ended: Event::with_error_type(),
-            output: Mutex::new(None),
-            kill_switch: Event::new(),
-            links: Mutex::new(Links {
-                ended: false,
-                waiting: Vec::new(),
-            }),
+            life: Life::new(),
         });
         let thread = GreenThread {
             shared: shared.clone(),
@@ -136,25 +120,35 @@ impl<T: 'static> GreenThread<T> {
         // Made here and moved in, so that it is dropped with the task even if
         // the task is never polled (a hub that stops drops its queued tasks):
         // a task that ends any other way than by finishing was killed.
-        let killed_unless_finished = ReportKilled(shared.clone());
+        let ending = Ending(Some(GreenThread { shared }));
         let task = async move {
-            let _killed_unless_finished = killed_unless_finished;
+            let shared = &ending.thread().shared;
             if let Some(delay) = delay {
-                let killed = async {
-                    let _sent = shared.kill_switch.wait().await;
-                };
-                crate::sleep(delay).or(killed).await;
+                let mut sleep = pin!(crate::sleep(delay));
+                let mut listening = false;
+                future::poll_fn(|cx| {
+                    if shared.killed.load(SeqCst) {
+                        return Poll::Ready(());
+                    }
+                    let slept = sleep.as_mut().poll(cx);
+                    if slept.is_pending() && !listening {
+                        listening = true;
+                        return shared.listen_for_kill(cx);
+                    }
+                    slept
+                })
+                .await;
             }
             if shared
                 .state
-                .compare_exchange(PENDING, RUNNING, SeqCst, SeqCst)
+                .compare_exchange(PENDING, STARTED, SeqCst, SeqCst)
                 .is_err()
             {
                 return; // killed or cancelled before it started
             }
             let outcome = {
                 let mut finished = pin!(AssertUnwindSafe(future).catch_unwind());
-                let mut kill_listener = None;
+                let mut listening = false;
                 future::poll_fn(|cx| {
                     // A kill is looked at before each poll, so it wins over a
                     // wake-up the future has not run yet (eventlet's rule): the
@@ -171,8 +165,11 @@ impl<T: 'static> GreenThread<T> {
                     }
                     // It waits: listen for a kill too. Only now, so a greenthread
                     // that finishes at its first poll never listens.
-                    let listener = kill_listener.get_or_insert_with(|| shared.kill_switch.wait());
-                    Pin::new(listener).poll(cx).map(|_| None)
+                    if listening {
+                        return Poll::Pending;
+                    }
+                    listening = true;
+                    shared.listen_for_kill(cx).map(|()| None)
                 })
                 .await
             };
@@ -181,48 +178,52 @@ impl<T: 'static> GreenThread<T> {
                 return;
             };
             let outcome = outcome.map_err(|panic| WaitError::Panicked(panic_message(&*panic)));
-            GreenThread { shared }.finish(outcome);
+            ending.finish(outcome);
         };
         (thread, task)
+    }
+}
+
+impl<T> Shared<T> {
+    /// Leaves the task's waker where `kill` finds it, once: the task's
+    /// waker is the same on every poll (it is the executor's handle to the
+    /// task). `Ready` if a kill came first.
+    fn listen_for_kill(&self, cx: &std::task::Context<'_>) -> Poll<()> {
+        let mut state = self.life.lock();
+        if state.outcome.is_none() {
+            state.task = Some(cx.waker().clone());
+        }
+        drop(state);
+        // `kill` sets the flag before it takes the waker under the lock:
+        // either it found ours, or we see its flag now.
+        if self.killed.load(SeqCst) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
     }
 }
 
 impl<T> GreenThread<T> {
     /// Stores the outcome and runs the links, once: the first end wins.
     fn finish(&self, outcome: Result<T, WaitError>) {
-        if self.shared.state.swap(DONE, SeqCst) == DONE {
+        let Some(mut callbacks) = self.shared.life.end(outcome) else {
             return;
-        }
-        // Sent once: only the first `finish` gets here.
-        let _ = match outcome {
-            Ok(value) => {
-                *lock(&self.shared.output) = Some(value);
-                self.shared.ended.send(()).map_err(drop)
-            }
-            Err(error) => self.shared.ended.send_exception(error).map_err(drop),
         };
-        loop {
-            let callbacks = {
-                let mut links = self.links();
-                if links.waiting.is_empty() {
-                    links.ended = true;
-                    break;
-                }
-                std::mem::take(&mut links.waiting)
-            };
+        while !callbacks.is_empty() {
             // Outside the lock: a callback may link more callbacks.
             for callback in callbacks {
                 callback(self);
             }
+            callbacks = {
+                let mut state = self.shared.life.lock();
+                if state.links.is_empty() {
+                    state.links_ran = true;
+                    break;
+                }
+                std::mem::take(&mut state.links)
+            };
         }
-    }
-
-    fn links(&self) -> MutexGuard<'_, Links<T>> {
-        // A panicking callback leaves the list as it was before it ran.
-        self.shared
-            .links
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Stops the task: one that has not started never runs; a running one is
@@ -243,10 +244,12 @@ impl<T> GreenThread<T> {
     /// ```
     pub fn kill(&self) {
         self.shared.killed.store(true, SeqCst);
+        // Where the task waits, if it does: taken before `finish` forgets it.
+        let task = self.shared.life.lock().task.take();
         if self
             .shared
             .state
-            .compare_exchange(PENDING, RUNNING, SeqCst, SeqCst)
+            .compare_exchange(PENDING, STARTED, SeqCst, SeqCst)
             .is_ok()
         {
             // We took the start from the task, which will find it taken and
@@ -254,7 +257,9 @@ impl<T> GreenThread<T> {
             self.finish(Err(WaitError::Killed));
         }
         // Wakes the task: to stop where it waits, or to leave at once.
-        let _ = self.shared.kill_switch.send(());
+        if let Some(task) = task {
+            task.wake();
+        }
     }
 
     /// Stops the task only if it has not started, as eventlet's
@@ -288,7 +293,7 @@ impl<T> GreenThread<T> {
     /// });
     /// ```
     pub fn is_dead(&self) -> bool {
-        self.shared.ended.ready()
+        self.shared.life.lock().outcome.is_some()
     }
 
     /// Waits for the task's output and takes it: the consuming wait, for any
@@ -304,8 +309,8 @@ impl<T> GreenThread<T> {
     /// assert_eq!(rx.recv(), Ok(1));
     /// ```
     pub async fn join(self) -> Result<T, WaitError> {
-        self.shared.ended.wait().await?;
-        self.take_output()
+        let mut waiting = Waiting::new(&self.shared.life);
+        future::poll_fn(|cx| waiting.poll_read(cx, &mut taken)).await
     }
 
     /// [`join`](GreenThread::join) for OS threads; on the greenthread's own
@@ -327,12 +332,17 @@ impl<T> GreenThread<T> {
         if self.must_drive_hub() {
             return crate::local::run(self.join());
         }
-        self.shared.ended.wait_blocking()?;
-        self.take_output()
+        self.block_read(None, taken)
+            .expect("a wait without a deadline ends with the greenthread")
     }
 
-    fn take_output(&self) -> Result<T, WaitError> {
-        lock(&self.shared.output).take().ok_or(WaitError::Taken)
+    /// The blocking faces' one wait: parks until the end or `deadline`.
+    fn block_read<R>(
+        &self,
+        deadline: Option<Instant>,
+        read: impl FnMut(&mut crate::life::Outcome<T>) -> R,
+    ) -> Option<R> {
+        Waiting::new(&self.shared.life).block_read(deadline, read)
     }
 
     /// This greenthread's id, the one [`current`](crate::current) tells
@@ -386,12 +396,12 @@ impl<T> GreenThread<T> {
     /// assert_eq!(*seen.lock().unwrap(), vec![true]);
     /// ```
     pub fn link(&self, callback: impl FnOnce(&GreenThread<T>) + Send + 'static) {
-        let mut links = self.links();
-        if links.ended {
-            drop(links);
+        let mut state = self.shared.life.lock();
+        if state.links_ran {
+            drop(state);
             callback(self);
         } else {
-            links.waiting.push(Box::new(callback));
+            state.links.push(Box::new(callback));
         }
     }
 }
@@ -405,7 +415,7 @@ impl<T: Clone> GreenThread<T> {
     /// assert_eq!(out, Ok("done"));
     /// ```
     pub fn wait(&self) -> Wait<'_, T> {
-        Wait::new(self.shared.ended.wait(), &self.shared.output)
+        Wait::new(&self.shared.life)
     }
 
     /// [`wait`](GreenThread::wait), bounded: `None` if the task has not ended
@@ -421,14 +431,19 @@ impl<T: Clone> GreenThread<T> {
     /// });
     /// ```
     pub fn wait_timeout(&self, timeout: Duration) -> WaitTimeout<'_, T> {
-        WaitTimeout::new(self.shared.ended.wait_timeout(timeout), &self.shared.output)
+        WaitTimeout::new(&self.shared.life, timeout)
     }
 
-    /// [`wait`](GreenThread::wait) for OS threads.
+    /// [`wait`](GreenThread::wait) for OS threads; on the greenthread's own
+    /// thread, outside `run`, it drives that thread's hub.
     ///
     /// # Blocking
     /// This blocks the calling thread: in a greenthread use
     /// [`wait`](GreenThread::wait).
+    ///
+    /// # Panics
+    /// On the greenthread's own thread inside `run`: that wait could never
+    /// end (await [`wait`](GreenThread::wait) there).
     ///
     /// ```
     /// let thread = greenhub::spawn(async { 1 + 1 });
@@ -438,7 +453,8 @@ impl<T: Clone> GreenThread<T> {
         if self.must_drive_hub() {
             return crate::local::run(self.wait());
         }
-        read_output(self.shared.ended.wait_blocking(), &self.shared.output)
+        self.block_read(None, cloned)
+            .expect("a wait without a deadline ends with the greenthread")
     }
 
     /// The outcome if the task has ended, without waiting: the never-waits
@@ -451,8 +467,7 @@ impl<T: Clone> GreenThread<T> {
     /// assert_eq!(thread.try_wait(), Some(Ok(4)));
     /// ```
     pub fn try_wait(&self) -> Option<Result<T, WaitError>> {
-        let ended = self.shared.ended.poll()?;
-        Some(read_output(ended, &self.shared.output))
+        self.shared.life.lock().outcome.as_mut().map(cloned)
     }
 
     /// [`wait_blocking`](GreenThread::wait_blocking), bounded: `None` if the
@@ -473,8 +488,8 @@ impl<T: Clone> GreenThread<T> {
         if self.must_drive_hub() {
             return crate::local::run(self.wait_timeout(timeout));
         }
-        let ended = self.shared.ended.wait_blocking_timeout(timeout)?;
-        Some(read_output(ended, &self.shared.output))
+        // A timeout too long to add to now is no deadline.
+        self.block_read(Instant::now().checked_add(timeout), cloned)
     }
 }
 
@@ -488,10 +503,12 @@ impl<T> Clone for GreenThread<T> {
 
 impl<T> fmt::Debug for GreenThread<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match self.shared.state.load(SeqCst) {
-            PENDING => "pending",
-            RUNNING => "running",
-            _ => "dead",
+        let state = if self.is_dead() {
+            "dead"
+        } else if self.shared.state.load(SeqCst) == PENDING {
+            "pending"
+        } else {
+            "running"
         };
         f.debug_struct("GreenThread")
             .field("state", &state)
@@ -499,30 +516,30 @@ impl<T> fmt::Debug for GreenThread<T> {
     }
 }
 
-/// Reports `Killed` when the task is dropped without having finished.
-struct ReportKilled<T>(Arc<Shared<T>>);
+/// The task's own handle, which reports its end: the outcome when the
+/// future finishes, `Killed` when the task is dropped any other way.
+struct Ending<T>(Option<GreenThread<T>>);
 
-impl<T> Drop for ReportKilled<T> {
-    fn drop(&mut self) {
-        GreenThread {
-            shared: self.0.clone(),
+impl<T> Ending<T> {
+    fn thread(&self) -> &GreenThread<T> {
+        self.0
+            .as_ref()
+            .expect("the task's handle is taken only at its end")
+    }
+
+    fn finish(mut self, outcome: Result<T, WaitError>) {
+        if let Some(thread) = self.0.take() {
+            thread.finish(outcome);
         }
-        .finish(Err(WaitError::Killed));
     }
 }
 
-/// Locks a greenthread's output, through poisoning: it is one assignment.
-fn lock<T>(output: &Mutex<Option<T>>) -> MutexGuard<'_, Option<T>> {
-    output.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// A clone of the output once the task ended well.
-pub(crate) fn read_output<T: Clone>(
-    ended: Result<(), WaitError>,
-    output: &Mutex<Option<T>>,
-) -> Result<T, WaitError> {
-    ended?;
-    lock(output).clone().ok_or(WaitError::Taken)
+impl<T> Drop for Ending<T> {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take() {
+            thread.finish(Err(WaitError::Killed));
+        }
+    }
 }
 
 /// The message of a panic payload, as the panic hook prints it.

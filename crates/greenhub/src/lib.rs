@@ -42,6 +42,7 @@ mod error;
 pub mod futures;
 mod greenthread;
 mod hub;
+mod life;
 mod local;
 mod sleep;
 

@@ -47,6 +47,10 @@ struct RunQueue {
     ready: Mutex<VecDeque<Runnable>>,
     /// Wakes the thread's `run` when something is queued.
     waker: Mutex<Option<Waker>>,
+    /// Set while `run` polls its round: it looks at the queue and the main
+    /// future once more before it waits, so a wake-up meanwhile (most come
+    /// from the round itself) needs no unpark.
+    polling: AtomicBool,
 }
 
 impl RunQueue {
@@ -60,6 +64,12 @@ impl RunQueue {
     }
 
     fn wake_run(&self) {
+        // Pairs with `Rounds::poll`, which clears `polling` before its last
+        // look (both SeqCst): either it sees what we queued, or we see it
+        // no longer polls and wake it.
+        if self.polling.load(SeqCst) {
+            return;
+        }
         let waker = self
             .waker
             .lock()
@@ -71,10 +81,7 @@ impl RunQueue {
     }
 
     fn set_waker(&self, waker: &Waker) {
-        let mut slot = self.waker.lock().unwrap_or_else(PoisonError::into_inner);
-        if !slot.as_ref().is_some_and(|old| old.will_wake(waker)) {
-            *slot = Some(waker.clone());
-        }
+        *self.waker.lock().unwrap_or_else(PoisonError::into_inner) = Some(waker.clone());
     }
 }
 
@@ -140,6 +147,7 @@ pub fn run<F: Future>(future: F) -> F::Output {
             main_woken: main.clone(),
             main_waker: Waker::from(main),
             round: VecDeque::new(),
+            waker_given: None,
         })
     })
 }
@@ -176,6 +184,8 @@ struct Rounds<'a, F> {
     /// The round being run, taken from the queue in one go; kept between
     /// rounds so its allocation is reused.
     round: VecDeque<Runnable>,
+    /// The waker last given to the queue: looked at here, without its lock.
+    waker_given: Option<Waker>,
 }
 
 impl<F: Future> Future for Rounds<'_, F> {
@@ -184,13 +194,24 @@ impl<F: Future> Future for Rounds<'_, F> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = &mut *self;
         let queue = &this.hub.queue;
-        queue.set_waker(cx.waker());
+        if !this
+            .waker_given
+            .as_ref()
+            .is_some_and(|given| given.will_wake(cx.waker()))
+        {
+            this.waker_given = Some(cx.waker().clone());
+            queue.set_waker(cx.waker());
+        }
+        queue.polling.store(true, SeqCst);
         if this.main_woken.0.swap(false, SeqCst) {
             let polled = this
                 .main
                 .as_mut()
                 .poll(&mut Context::from_waker(&this.main_waker));
             if let Poll::Ready(output) = polled {
+                // (A panic leaves it set: harmless, the next `run` looks
+                // at the queue before it waits.)
+                queue.polling.store(false, SeqCst);
                 return Poll::Ready(output);
             }
         }
@@ -200,6 +221,7 @@ impl<F: Future> Future for Rounds<'_, F> {
         while let Some(runnable) = this.round.pop_front() {
             runnable.run();
         }
+        queue.polling.store(false, SeqCst);
         if this.main_woken.0.load(SeqCst) || !queue.ready().is_empty() {
             // More to do: let block_on look at the reactor, then come back.
             cx.waker().wake_by_ref();
