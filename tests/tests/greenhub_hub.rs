@@ -902,3 +902,35 @@ fn waiters_that_time_out_leave_the_others_their_end() {
         assert_eq!(slow.wait_timeout(Duration::ZERO).await, Some(Ok("end")));
     });
 }
+
+#[test]
+fn a_hub_kept_busy_by_yielding_greenthreads_still_fires_its_timers() {
+    // Two greenthreads that only ever yield keep every round full: main's
+    // timer must still fire, and the spinners must run meanwhile.
+    let stop = std::rc::Rc::new(std::cell::Cell::new(false));
+    greenhub::run(async {
+        let spinners: Vec<_> = (0..2)
+            .map(|_| {
+                let stop = stop.clone();
+                greenhub::spawn(async move {
+                    let mut yields = 0_u64;
+                    while !stop.get() {
+                        greenhub::sleep(Duration::ZERO).await;
+                        yields += 1;
+                    }
+                    yields
+                })
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        greenhub::sleep(Duration::from_millis(20)).await;
+        assert!(started.elapsed() < Duration::from_secs(5));
+        stop.set(true);
+        for spinner in spinners {
+            assert!(
+                spinner.wait().await.unwrap() > 0,
+                "the spinners ran meanwhile"
+            );
+        }
+    });
+}

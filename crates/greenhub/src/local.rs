@@ -152,6 +152,10 @@ pub fn run<F: Future>(future: F) -> F::Output {
     })
 }
 
+/// Rounds run in one poll of the hub loop before it lets `block_on` look at
+/// the reactor (timers, I/O).
+const ROUNDS_PER_POLL: usize = 16;
+
 /// Marks the thread as out of `run` again, even when `run` panics.
 struct Leave<'a>(&'a Cell<bool>);
 
@@ -202,30 +206,39 @@ impl<F: Future> Future for Rounds<'_, F> {
             this.waker_given = Some(cx.waker().clone());
             queue.set_waker(cx.waker());
         }
-        queue.polling.store(true, SeqCst);
-        if this.main_woken.0.swap(false, SeqCst) {
-            let polled = this
-                .main
-                .as_mut()
-                .poll(&mut Context::from_waker(&this.main_waker));
-            if let Poll::Ready(output) = polled {
-                // (A panic leaves it set: harmless, the next `run` looks
-                // at the queue before it waits.)
-                queue.polling.store(false, SeqCst);
-                return Poll::Ready(output);
+        // Several rounds per poll while there is work: each return to
+        // block_on costs a look at the reactor (an epoll_wait with a zero
+        // timeout), which timers and I/O need only now and then. After
+        // ROUNDS_PER_POLL rounds it looks anyway, so a busy hub handles its
+        // own timers and I/O rather than leave them all to async-io's
+        // fallback thread.
+        for _ in 0..ROUNDS_PER_POLL {
+            queue.polling.store(true, SeqCst);
+            if this.main_woken.0.swap(false, SeqCst) {
+                let polled = this
+                    .main
+                    .as_mut()
+                    .poll(&mut Context::from_waker(&this.main_waker));
+                if let Poll::Ready(output) = polled {
+                    // (A panic leaves it set: harmless, the next `run` looks
+                    // at the queue before it waits.)
+                    queue.polling.store(false, SeqCst);
+                    return Poll::Ready(output);
+                }
+            }
+            // The greenthreads queued now, once each, taken under one lock;
+            // those they wake wait in the queue for the next round.
+            std::mem::swap(&mut this.round, &mut *queue.ready());
+            while let Some(runnable) = this.round.pop_front() {
+                runnable.run();
+            }
+            queue.polling.store(false, SeqCst);
+            if !this.main_woken.0.load(SeqCst) && queue.ready().is_empty() {
+                return Poll::Pending; // nothing to do until a wake-up
             }
         }
-        // The greenthreads queued now, once each, taken under one lock;
-        // those they wake wait in the queue for the next round.
-        std::mem::swap(&mut this.round, &mut *queue.ready());
-        while let Some(runnable) = this.round.pop_front() {
-            runnable.run();
-        }
-        queue.polling.store(false, SeqCst);
-        if this.main_woken.0.load(SeqCst) || !queue.ready().is_empty() {
-            // More to do: let block_on look at the reactor, then come back.
-            cx.waker().wake_by_ref();
-        }
+        // More to do: let block_on look at the reactor, then come back.
+        cx.waker().wake_by_ref();
         Poll::Pending
     }
 }
