@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use async_io::Timer;
 
-use crate::WaitError;
-use crate::life::{Life, Waiting, cloned};
+use crate::life::{Life, Slot, Waiting, cloned};
+use crate::{GreenThread, WaitError};
 
 /// The future of [`GreenThread::wait`](crate::GreenThread::wait): a clone
 /// of the output once the greenthread ends. Dropping it cancels the wait
@@ -88,6 +88,52 @@ impl<T: Clone> Future for WaitTimeout<'_, T> {
             return Poll::Ready(Some(output));
         }
         Pin::new(&mut self.timer).poll(cx).map(|_| None)
+    }
+}
+
+/// The future of [`GreenThread::join`](crate::GreenThread::join): the output
+/// itself, for any `T`. It owns the handle, so it can be stored (a stream of
+/// results keeps one); dropping it cancels the wait and leaves nothing behind.
+///
+/// ```
+/// let out = greenhub::run(async {
+///     let joining: greenhub::futures::Join<String> = greenhub::spawn(async { "owned".to_string() }).join();
+///     joining.await
+/// });
+/// assert_eq!(out.as_deref(), Ok("owned"));
+/// ```
+#[must_use = "futures do nothing unless awaited"]
+pub struct Join<T> {
+    thread: GreenThread<T>,
+    slot: Slot,
+}
+
+impl<T> Join<T> {
+    pub(crate) fn new(thread: GreenThread<T>) -> Self {
+        Join { thread, slot: None }
+    }
+}
+
+impl<T> Future for Join<T> {
+    type Output = Result<T, WaitError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        this.thread.poll_join(&mut this.slot, cx)
+    }
+}
+
+impl<T> Drop for Join<T> {
+    fn drop(&mut self) {
+        self.thread.unregister(&mut self.slot);
+    }
+}
+
+impl<T> fmt::Debug for Join<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Join")
+            .field("thread", &self.thread)
+            .finish()
     }
 }
 

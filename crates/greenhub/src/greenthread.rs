@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use futures_lite::{FutureExt, future};
 
 use crate::WaitError;
-use crate::futures::{Wait, WaitTimeout};
+use crate::futures::{Join, Wait, WaitTimeout};
 use crate::life::{Life, Waiting, cloned, taken};
 
 /// A handle to a spawned task: eventlet's `GreenThread`.
@@ -184,6 +184,31 @@ impl<T: 'static> GreenThread<T> {
     }
 }
 
+impl<T> GreenThread<T> {
+    /// A greenthread that has already finished with `output`, and never
+    /// ran on a hub: for work run inline, where a caller expects a handle
+    /// (eventlet's pool runs a full pool's own work inline and returns one).
+    ///
+    /// ```
+    /// let done = greenhub::GreenThread::finished(7);
+    /// assert!(done.is_dead());
+    /// assert_eq!(done.try_wait(), Some(Ok(7)));
+    /// ```
+    pub fn finished(output: T) -> GreenThread<T> {
+        let life = Life::new();
+        let _first = life.end(Ok(output));
+        GreenThread {
+            shared: Arc::new(Shared {
+                id: GreenThreadId(NEXT_ID.fetch_add(1, Relaxed)),
+                home: None,
+                state: AtomicU8::new(STARTED),
+                killed: AtomicBool::new(false),
+                life,
+            }),
+        }
+    }
+}
+
 impl<T> Shared<T> {
     /// Leaves the task's waker where `kill` finds it, once: the task's
     /// waker is the same on every poll (it is the executor's handle to the
@@ -308,9 +333,22 @@ impl<T> GreenThread<T> {
     /// tx.send(1).unwrap();
     /// assert_eq!(rx.recv(), Ok(1));
     /// ```
-    pub async fn join(self) -> Result<T, WaitError> {
-        let mut waiting = Waiting::new(&self.shared.life);
-        future::poll_fn(|cx| waiting.poll_read(cx, &mut taken)).await
+    pub fn join(self) -> Join<T> {
+        Join::new(self)
+    }
+
+    /// Polls for the output, taking it: [`Join`]'s one step.
+    pub(crate) fn poll_join(
+        &self,
+        slot: &mut crate::life::Slot,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Result<T, WaitError>> {
+        self.shared.life.poll_read(slot, cx, &mut taken)
+    }
+
+    /// Forgets a join's place among the waiters.
+    pub(crate) fn unregister(&self, slot: &mut crate::life::Slot) {
+        self.shared.life.unregister(slot);
     }
 
     /// [`join`](GreenThread::join) for OS threads; on the greenthread's own

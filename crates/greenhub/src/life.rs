@@ -77,6 +77,23 @@ impl<T> Life<T> {
         Some(links)
     }
 
+    /// Reads the outcome with `read` if the greenthread ended; else leaves
+    /// `cx`'s waker in the waiter's `slot` (taking one the first time).
+    pub(crate) fn poll_read<R>(
+        &self,
+        slot: &mut Slot,
+        cx: &mut Context<'_>,
+        read: &mut impl FnMut(&mut Outcome<T>) -> R,
+    ) -> Poll<R> {
+        let mut state = self.lock();
+        if let Some(outcome) = state.outcome.as_mut() {
+            *slot = None; // `end` took the slots
+            return Poll::Ready(read(outcome));
+        }
+        state.register(slot, cx.waker());
+        Poll::Pending
+    }
+
     /// Forgets a waiter that stops waiting: a dropped or finished wait.
     pub(crate) fn unregister(&self, slot: &mut Slot) {
         if let Some(index) = slot.take() {
@@ -156,13 +173,7 @@ impl<'a, T> Waiting<'a, T> {
         cx: &mut Context<'_>,
         read: &mut impl FnMut(&mut Outcome<T>) -> R,
     ) -> Poll<R> {
-        let mut state = self.life.lock();
-        if let Some(outcome) = state.outcome.as_mut() {
-            self.slot = None; // `end` took the slots
-            return Poll::Ready(read(outcome));
-        }
-        state.register(&mut self.slot, cx.waker());
-        Poll::Pending
+        self.life.poll_read(&mut self.slot, cx, read)
     }
 
     /// The blocking face: parks the thread until the end or `deadline`.
