@@ -63,4 +63,20 @@ fn primitives_guards_and_futures_are_send_and_sync() {
     send_sync(&thread.wait_timeout(Duration::ZERO));
     send_sync(&greenhub::sleep(Duration::ZERO));
     assert_eq!(thread.wait_blocking(), Ok(String::from("done")));
+    send_sync(&hub.spawn(async { 1 }).join());
+
+    // A pool on a Hub crosses threads; so do its spawns, streams and piles.
+    let pool = greenpool::GreenPool::on(hub.clone(), 2);
+    send_sync(&pool);
+    send_sync(&pool.spawn(async { String::new() }));
+    send_sync(&pool.spawn_timeout(Duration::ZERO, async { String::new() }));
+    send_sync(&pool.spawn_n(async {}));
+    send_sync(&pool.waitall());
+    send_sync(&pool.waitall_timeout(Duration::ZERO));
+    send_sync(&pool.imap(|n: u8| async move { n }, [1_u8]));
+    let pile = greenpool::GreenPile::<String, _>::with_pool(pool.clone());
+    send_sync(&pile);
+    send_sync(&pile.spawn(async { String::new() }));
+    send_sync(&greenpool::GreenPool::new(1));
+    send_sync(&greenpool::PoolFull(String::new()));
 }

@@ -164,15 +164,16 @@ fn is_version_of(dir: &str, krate: &str) -> bool {
 }
 
 /// The facade's features: each must build on its own.
-const FACADE_FEATURES: [&str; 5] = ["event", "semaphore", "queue", "timeout", "hub"];
+const FACADE_FEATURES: [&str; 6] = ["event", "semaphore", "queue", "timeout", "hub", "pool"];
 
 /// The crates meant for crates.io, in dependency order.
-const PUBLISHED: [&str; 6] = [
+const PUBLISHED: [&str; 7] = [
     "greentimeout",
     "greenevent",
     "greensem",
     "greenqueue",
     "greenhub",
+    "greenpool",
     "eventlet",
 ];
 

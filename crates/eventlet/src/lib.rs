@@ -1,10 +1,10 @@
 //! eventlet's synchronization API for Rust, in one import.
 //!
 //! This facade re-exports the workspace's crates and has no logic of its own:
-//! [`greenevent`], [`greensem`], [`greenqueue`], [`greentimeout`] and
-//! [`greenhub`], each also reachable as a module ([`event`], [`semaphore`],
-//! [`queue`], [`timeout`], [`hub`]) and each behind a cargo feature of the
-//! same name, all on by default.
+//! [`greenevent`], [`greensem`], [`greenqueue`], [`greentimeout`],
+//! [`greenhub`] and [`greenpool`], each also reachable as a module
+//! ([`event`], [`semaphore`], [`queue`], [`timeout`], [`hub`], [`pool`]) and
+//! each behind a cargo feature of the same name, all on by default.
 //!
 //! # A short tour
 //!
@@ -62,6 +62,8 @@
 //! | [`Queue::put_timeout`] | raises `Full` | `Result<(), Full<T>>` | the item comes back |
 //! | [`Queue::join_timeout`] | (none in eventlet) | `bool` | as an acquire |
 //! | [`GreenThread::wait_timeout`] | (none in eventlet) | `Option<Result<T, WaitError>>` | as `Event::wait_timeout` |
+//! | [`GreenPool::spawn_timeout`] | (none in eventlet) | `Result<GreenThread<T>, PoolFull<F>>` | the future comes back, not started |
+//! | [`GreenPool::waitall_timeout`] | (none in eventlet) | `bool` | as `Queue::join_timeout` |
 //! | [`with_timeout()`], [`Timeout::scope`] | raises `Timeout` | `Result<T, Elapsed>` | |
 //!
 //! The project's own semantics, rule by rule, are in `docs/semantics.md` in
@@ -149,12 +151,22 @@
 //! | `gt.link(f)` | [`GreenThread::link`] | |
 //! | `gt.dead` | [`GreenThread::is_dead`] | |
 //! | `GreenletExit` | [`Killed`], [`WaitError::Killed`] | |
+//! | `GreenPool(size)`, `GreenPool()` | [`GreenPool::new`], [`GreenPool::default`] (1000) | a cheap handle (clones share the slots); [`GreenPool::on`] for a multi-threaded [`Hub`] |
+//! | `pool.spawn(f)` | [`GreenPool::spawn`]: `pool.spawn(fut).await` | waits for a slot; the pool's own greenthread in a full pool runs it inline, as eventlet; also [`GreenPool::try_spawn`], [`GreenPool::spawn_timeout`], [`GreenPool::spawn_blocking`] |
+//! | `pool.spawn_n(f)` | [`GreenPool::spawn_n`] | |
+//! | `pool.waitall()` | [`GreenPool::waitall`], [`GreenPool::waitall_blocking`] | panics from the pool's own greenthread (eventlet asserts); also [`GreenPool::waitall_timeout`] and [`GreenPool::try_waitall`] |
+//! | `pool.running()`, `pool.free()`, `pool.waiting()` | [`GreenPool::running`], [`GreenPool::free`], [`GreenPool::waiting`] | `free()` is `isize`, negative after a shrink |
+//! | `pool.resize(n)` | [`GreenPool::resize`] | |
+//! | `pool.imap(f, items)` | [`GreenPool::imap`]: `pool.imap(f, items)` is a `Stream` | results in input order, each `Result<T, WaitError>` (eventlet re-raises); one iterable (zip several into tuples) |
+//! | `pool.starmap(f, items)` | [`GreenPool::starmap`] | tuples of one to four arguments |
+//! | `GreenPile(size)`, `GreenPile(pool)` | [`GreenPile::new`], [`GreenPile::with_pool`] | |
+//! | `pile.spawn(f)` | [`GreenPile::spawn`]: `pile.spawn(fut).await` | |
+//! | `for result in pile` | the pile is a `Stream`: `while let Some(r) = pile.next().await`; [`GreenPile::next_blocking`] on OS threads | each `Result<T, WaitError>` |
 //!
 //! ## Not provided, and what to use instead
 //!
 //! | eventlet | instead |
 //! |---|---|
-//! | `GreenPool`, `GreenPile`, `pool.imap`, `pool.starmap`, `pool.waitall` | not yet: a `Semaphore` around [`spawn`] bounds concurrency meanwhile (`sem.acquire_arc()` moved into the task) |
 //! | green sockets, `eventlet.green.*` | async-io's `Async<TcpStream>` / `Async<TcpListener>` (smol's `net`), or tokio's `net` |
 //! | `eventlet.listen`, `eventlet.connect`, `eventlet.serve` | `smol::net::TcpListener::bind` + a spawn per accepted connection; `smol::net::TcpStream::connect` |
 //! | `eventlet.wsgi` | an async HTTP server crate (hyper, axum, tide) |
@@ -251,6 +263,22 @@ pub use greenhub::{
 pub mod hub {
     #[doc(inline)]
     pub use greenhub::*;
+}
+
+#[cfg(feature = "pool")]
+#[doc(inline)]
+pub use greenpool::{GreenPile, GreenPool, PoolFull};
+
+/// Pools: the whole [`greenpool`] crate.
+///
+/// ```
+/// let free = eventlet::run(async { eventlet::pool::GreenPool::new(3).free() });
+/// assert_eq!(free, 3);
+/// ```
+#[cfg(feature = "pool")]
+pub mod pool {
+    #[doc(inline)]
+    pub use greenpool::*;
 }
 
 // The workspace README's Rust examples run as doctests.

@@ -112,6 +112,19 @@ impl<T> Join<T> {
     pub(crate) fn new(thread: GreenThread<T>) -> Self {
         Join { thread, slot: None }
     }
+
+    /// The greenthread it waits for: to finish the wait another way (a
+    /// blocking face) after dropping this one.
+    ///
+    /// ```
+    /// let joining = greenhub::spawn(async { 2 }).join();
+    /// let thread = joining.thread().clone();
+    /// drop(joining);
+    /// assert_eq!(thread.join_blocking(), Ok(2));
+    /// ```
+    pub fn thread(&self) -> &GreenThread<T> {
+        &self.thread
+    }
 }
 
 impl<T> Future for Join<T> {
