@@ -236,7 +236,7 @@ fn waitall_from_the_pools_own_greenthread_is_a_clear_panic() {
 #[test]
 fn the_pools_own_greenthread_runs_inline_when_the_pool_is_full() {
     let log = Rc::new(RefCell::new(Vec::new()));
-    greenhub::run(async {
+    let finished = greenhub::run(greentimeout::with_timeout(Duration::from_secs(10), async {
         let pool = GreenPool::new(1);
         let (inner, log2) = (pool.clone(), log.clone());
         let outer = pool
@@ -257,7 +257,11 @@ fn the_pools_own_greenthread_runs_inline_when_the_pool_is_full() {
             })
             .await;
         assert_eq!(outer.wait().await, Ok(5));
-    });
+    }));
+    assert!(
+        finished.is_ok(),
+        "a spawn into the full pool waited for a slot it holds"
+    );
     assert_eq!(*log.borrow(), ["child in true", "spawn returned"]);
 }
 
@@ -317,11 +321,15 @@ fn a_recursive_crawler_finishes_with_a_pool_of_one() {
         })
     }
     let seen = Rc::new(RefCell::new(BTreeSet::from([0])));
-    greenhub::run(async {
+    let crawled = greenhub::run(greentimeout::with_timeout(Duration::from_secs(10), async {
         let pool = GreenPool::new(1);
         pool.spawn_n(crawl(pool.clone(), seen.clone(), 0)).await;
         pool.waitall().await;
-    });
+    }));
+    assert!(
+        crawled.is_ok(),
+        "the crawl never finished: a full pool deadlocked"
+    );
     assert_eq!(seen.borrow().len(), 81);
 }
 
@@ -446,7 +454,7 @@ fn imap_takes_items_lazily_and_reports_a_panicking_item_in_place() {
 
 #[test]
 fn imap_from_the_pools_own_greenthread_runs_inline_when_full() {
-    greenhub::run(async {
+    let finished = greenhub::run(greentimeout::with_timeout(Duration::from_secs(10), async {
         let pool = GreenPool::new(1);
         let inner = pool.clone();
         let outer = pool
@@ -459,7 +467,11 @@ fn imap_from_the_pools_own_greenthread_runs_inline_when_full() {
             })
             .await;
         assert_eq!(outer.join().await, Ok(vec![2, 3, 4]));
-    });
+    }));
+    assert!(
+        finished.is_ok(),
+        "a spawn into the full pool waited for a slot it holds"
+    );
 }
 
 #[test]
@@ -557,4 +569,55 @@ fn a_pool_on_a_thread_hub_shares_rc_state_and_returns_non_send_values() {
         }
     });
     assert_eq!(shared.borrow().len(), 5);
+}
+
+#[path = "../../crates/eventlet/examples/originals/fakeweb.rs"]
+mod fakeweb;
+
+#[test]
+fn eventlets_recursive_crawler_with_a_pool_of_one_fetches_in_eventlets_order() {
+    // examples/recursive_crawler.rs with GreenPool(1) instead of the
+    // default. eventlet 0.41.3 runs originals/recursive_crawler.py with
+    // GreenPool(1) to the end, fetching in this order: every spawn from
+    // the one pooled greenthread runs inline, depth first.
+    type Seen = Rc<RefCell<BTreeSet<String>>>;
+    fn fetch(
+        url: String,
+        seen: Seen,
+        pool: GreenPool,
+        log: Rc<RefCell<Vec<String>>>,
+    ) -> Pin<Box<dyn Future<Output = ()>>> {
+        Box::pin(async move {
+            log.borrow_mut().push(url.clone());
+            let data = String::from_utf8(fakeweb::urlopen(&url).await.read()).unwrap();
+            for new_url in fakeweb::find_urls(&data) {
+                if !seen.borrow().contains(new_url) && new_url.contains("eventlet.net") {
+                    seen.borrow_mut().insert(new_url.to_string());
+                    let next = fetch(new_url.to_string(), seen.clone(), pool.clone(), log.clone());
+                    pool.spawn_n(next).await;
+                }
+            }
+        })
+    }
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let crawled = greenhub::run(greentimeout::with_timeout(Duration::from_secs(10), async {
+        let pool = GreenPool::new(1);
+        let start = "http://eventlet.net".to_string();
+        fetch(start, Seen::default(), pool.clone(), log.clone()).await;
+        pool.waitall().await;
+    }));
+    assert!(
+        crawled.is_ok(),
+        "the crawl never finished: a full pool deadlocked"
+    );
+    assert_eq!(
+        *log.borrow(),
+        [
+            "http://eventlet.net",
+            "http://eventlet.net/doc/",
+            "http://eventlet.net/doc/modules/",
+            "http://eventlet.net/doc/modules/greenpool/",
+            "http://eventlet.net/about/",
+        ]
+    );
 }

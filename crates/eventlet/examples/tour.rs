@@ -9,6 +9,8 @@
 // expect: at most 2 at once
 // expect: all work completed
 // expect: timed out after 0.1 seconds
+// expect: == GreenPool ==
+// expect: got body from http://python.org/images/python-logo.gif of length 2549
 
 // eventlet's docstring examples: quick. The specification's four usage
 // examples (event.rs, semaphore.rs, queue.rs, timeout.rs) sleep for seconds,
@@ -21,6 +23,8 @@ mod queue;
 mod semaphore;
 #[path = "timeout_docs.rs"]
 mod timeout;
+#[path = "webcrawler.rs"]
+mod webcrawler;
 
 const CRATES: &[(&str, &str)] = &[
     (
@@ -34,6 +38,7 @@ const CRATES: &[(&str, &str)] = &[
         "greenhub",
         "run, spawn, spawn_n, spawn_after, sleep, GreenThread",
     ),
+    ("greenpool", "GreenPool, GreenPile"),
     ("eventlet", "the facade: everything above in one import"),
 ];
 
@@ -42,11 +47,12 @@ fn main() {
     for (name, holds) in CRATES {
         println!("  {name:<13} {holds}");
     }
-    let examples: [(&str, fn()); 4] = [
+    let examples: [(&str, fn()); 5] = [
         ("Event", event::main),
         ("Semaphore", semaphore::main),
         ("Queue", queue::main),
         ("Timeout", timeout::main),
+        ("GreenPool", webcrawler::main),
     ];
     for (title, example) in examples {
         println!("\n== {title} ==");
