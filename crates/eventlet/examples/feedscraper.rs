@@ -34,7 +34,7 @@
 //! would, a GET and then a POST of three feed URLs. feedparser is faked
 //! (`originals/fakeweb.py` and `.rs`: fixed delays and titles). The lines
 //! below are the original's output with that fake on eventlet 0.41.3
-//! (CPython 3.11); the third feed has no title.
+//! (`CPython` 3.11); the third feed has no title.
 
 // expect-order: strict
 // expect: 403 Forbidden []

@@ -38,7 +38,7 @@
 //! The network is faked (`originals/fakeweb.py` and `.rs`), and the URL
 //! regex becomes a word filter that finds the same links on that fake web.
 //! The lines below are the output of `originals/producer_consumer.py` on
-//! eventlet 0.41.3 (CPython 3.11); a set prints in no fixed order.
+//! eventlet 0.41.3 (`CPython` 3.11); a set prints in no fixed order.
 
 // expect: fetching http://eventlet.net
 // expect: fetching http://eventlet.net/doc/

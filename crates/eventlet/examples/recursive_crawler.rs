@@ -33,7 +33,7 @@
 //! The network is faked (`originals/fakeweb.py` and `.rs`), and the URL
 //! regex becomes a word filter that finds the same links on that fake web.
 //! The lines below are the output of `originals/recursive_crawler.py` on
-//! eventlet 0.41.3 (CPython 3.11). A set prints in no fixed order, in
+//! eventlet 0.41.3 (`CPython` 3.11). A set prints in no fixed order, in
 //! Python as here, so the order is not checked.
 
 // expect: fetching http://eventlet.net

@@ -21,7 +21,7 @@
 //!
 //! The network is faked (`originals/fakeweb.py` and `.rs`: fixed delays and
 //! bodies). The lines below are the output of the original with that fake,
-//! `originals/webcrawler.py`, run with eventlet 0.41.3 on CPython 3.11
+//! `originals/webcrawler.py`, run with eventlet 0.41.3 on `CPython` 3.11
 //! (`cd crates/eventlet/examples/originals && python webcrawler.py`).
 
 // expect-order: strict

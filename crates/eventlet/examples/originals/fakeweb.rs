@@ -70,7 +70,7 @@ pub(crate) struct Feed {
 
 /// feedparser, faked: `parse(url)` sleeps, then gives the feed (`FEEDS`).
 pub(crate) mod feedparser {
-    use super::*;
+    use super::{Duration, Feed, HashMap, sleep};
 
     pub(crate) async fn parse(url: &str) -> Feed {
         let (delay, title) = match url {
