@@ -171,6 +171,29 @@ def sleep_zero():
     return measure(run, n)
 
 
+def pool_imap():
+    n = 100_000 // SCALE
+
+    def run():
+        pool = eventlet.GreenPool(100)
+        for _ in pool.imap(lambda i: i, range(n)):
+            pass
+
+    return measure(run, n)
+
+
+def pool_spawn_waitall():
+    n = 10_000 // SCALE
+
+    def run():
+        pool = eventlet.GreenPool(10_000)
+        for i in range(n):
+            pool.spawn_n(lambda i: None, i)
+        pool.waitall()
+
+    return measure(run, n)
+
+
 WORKLOADS = {
     "semaphore_try_acquire": semaphore_try_acquire,
     "semaphore_acquire": semaphore_acquire,
@@ -187,6 +210,8 @@ WORKLOADS = {
     "timeout_overhead": timeout_overhead,
     "hub_spawn_wait": spawn_wait,
     "hub_sleep_zero": sleep_zero,
+    "pool_imap_size_100": pool_imap,
+    "pool_spawn_waitall_10k": pool_spawn_waitall,
 }
 
 if __name__ == "__main__":

@@ -162,6 +162,23 @@ const GOALS: &[Goal] = &[
               task of our own, that is unsafe code",
     },
     Goal {
+        workload: "pool_imap_size_100",
+        ours: "greenpool::imap",
+        against: &["futures::buffered", "smol::spawn+Semaphore"],
+        target: 1.0,
+        why: "each item runs in a greenthread of its own, as eventlet's imap does (it keeps running \
+              while the consumer does other things): a spawn, two allocations (the GreenThread's \
+              state and the task) and a join per item, where buffered polls the futures inside the \
+              stream and spawns nothing, and smol's task is one allocation with its output inline",
+    },
+    Goal {
+        workload: "pool_spawn_waitall_10k",
+        ours: "greenpool::spawn+waitall",
+        against: &["tokio::JoinSet"],
+        target: 1.0,
+        why: "",
+    },
+    Goal {
         workload: "hub_sleep_zero",
         ours: "greenhub::sleep(ZERO)",
         against: &["futures_lite::yield_now"],

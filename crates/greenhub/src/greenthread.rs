@@ -124,7 +124,9 @@ impl<T: 'static> GreenThread<T> {
         let task = async move {
             let shared = &ending.thread().shared;
             if let Some(delay) = delay {
-                let mut sleep = pin!(crate::sleep(delay));
+                // Boxed: held in place, the timer would make every task's
+                // future larger, delayed or not, and each move of it dearer.
+                let mut sleep = Box::pin(crate::sleep(delay));
                 let mut listening = false;
                 future::poll_fn(|cx| {
                     if shared.killed.load(SeqCst) {

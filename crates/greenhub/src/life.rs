@@ -29,7 +29,7 @@ pub(crate) struct LifeState<T> {
     /// Where the task waits, so that `kill` can wake it.
     pub(crate) task: Option<Waker>,
     /// Callbacks to run once it ends; `links_ran` once they did.
-    pub(crate) links: Vec<Link<T>>,
+    pub(crate) links: Links<T>,
     pub(crate) links_ran: bool,
 }
 
@@ -44,7 +44,7 @@ impl<T> Life<T> {
                 first: None,
                 more: Vec::new(),
                 task: None,
-                links: Vec::new(),
+                links: Links::default(),
                 links_ran: false,
             }),
         }
@@ -57,7 +57,7 @@ impl<T> Life<T> {
 
     /// Records the outcome and wakes every waiter, once: `None` if it had
     /// ended already (the first end wins), else the links to run.
-    pub(crate) fn end(&self, outcome: Result<T, WaitError>) -> Option<Vec<Link<T>>> {
+    pub(crate) fn end(&self, outcome: Result<T, WaitError>) -> Option<Links<T>> {
         let (first, more, links) = {
             let mut state = self.lock();
             if state.outcome.is_some() {
@@ -130,6 +130,46 @@ impl<T> LifeState<T> {
         if !place.as_ref().is_some_and(|old| old.will_wake(waker)) {
             *place = Some(waker.clone());
         }
+    }
+}
+
+/// Callbacks to run once the greenthread ends, in link order. The first is
+/// kept inline: a pool links one to every greenthread it starts, and a
+/// list of one should cost no allocation of its own.
+pub(crate) struct Links<T> {
+    first: Option<Link<T>>,
+    more: Vec<Link<T>>,
+}
+
+impl<T> Default for Links<T> {
+    fn default() -> Self {
+        Links {
+            first: None,
+            more: Vec::new(),
+        }
+    }
+}
+
+impl<T> Links<T> {
+    pub(crate) fn push(&mut self, link: Link<T>) {
+        if self.first.is_none() && self.more.is_empty() {
+            self.first = Some(link);
+        } else {
+            self.more.push(link);
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.first.is_none() && self.more.is_empty()
+    }
+}
+
+impl<T> IntoIterator for Links<T> {
+    type Item = Link<T>;
+    type IntoIter = std::iter::Chain<std::option::IntoIter<Link<T>>, std::vec::IntoIter<Link<T>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.first.into_iter().chain(self.more)
     }
 }
 

@@ -31,7 +31,6 @@ thread_local! {
     static HUB: LocalHub = LocalHub::default();
 }
 
-#[derive(Default)]
 struct LocalHub {
     queue: Arc<RunQueue>,
     /// Inside `run` on this thread.
@@ -39,7 +38,14 @@ struct LocalHub {
     /// The greenthreads of this hub that may not have finished; dropping a
     /// `Task` cancels it, which is what the thread's exit does.
     tasks: RefCell<Vec<Task<()>>>,
+    /// The list's length at which the finished ones are next forgotten:
+    /// twice what was left the last time, so each spawn pays for about two
+    /// looks however many greenthreads stay alive.
+    forget_at: Cell<usize>,
 }
+
+/// The list's length below which finished greenthreads are kept.
+const FORGET_AT_LEAST: usize = 64;
 
 /// Greenthreads ready to run, pushed from any thread, run on the hub's.
 #[derive(Default)]
@@ -85,6 +91,17 @@ impl RunQueue {
     }
 }
 
+impl Default for LocalHub {
+    fn default() -> Self {
+        LocalHub {
+            queue: Arc::default(),
+            running: Cell::new(false),
+            tasks: RefCell::default(),
+            forget_at: Cell::new(FORGET_AT_LEAST),
+        }
+    }
+}
+
 impl Drop for LocalHub {
     fn drop(&mut self) {
         // The thread is exiting: cancel every greenthread (a cancelled idle
@@ -103,10 +120,11 @@ pub(crate) fn spawn_local(future: impl Future<Output = ()> + 'static) {
         let (runnable, task) =
             async_task::spawn_local(future, move |runnable| queue.push(runnable));
         let mut tasks = hub.tasks.borrow_mut();
-        // Forget the finished ones now and then, so the list stays as long as
-        // the live greenthreads.
-        if tasks.len() >= 64 && tasks.len().is_power_of_two() {
+        // Forget the finished ones now and then, so the list stays about as
+        // long as the live greenthreads.
+        if tasks.len() >= hub.forget_at.get() {
             tasks.retain(|task| !task.is_finished());
+            hub.forget_at.set((tasks.len() * 2).max(FORGET_AT_LEAST));
         }
         tasks.push(task);
         runnable.schedule();

@@ -202,9 +202,9 @@ where
         self.next_item.is_some()
     }
 
-    /// Starts items while slots come free, up to the pool's size in flight.
-    fn top_up(&mut self, cx: &mut Context<'_>) {
-        let limit = self.pool.size().max(1);
+    /// Starts items while slots come free, up to `limit` (the pool's size,
+    /// read once per poll) in flight.
+    fn top_up(&mut self, cx: &mut Context<'_>, limit: usize) {
         while self.in_flight.len() < limit && self.inline.is_none() && self.peek_item() {
             if self.acquiring.is_none() {
                 if self.in_flight.is_empty() && self.pool.is_own_and_full() {
@@ -226,8 +226,8 @@ where
             self.acquiring = None;
             let item = self.next_item.take().expect("peeked");
             let future = (self.f)(item);
-            self.in_flight
-                .push_back(self.pool.start(permit, future).join());
+            let thread = self.pool.start_unshared(permit, future);
+            self.in_flight.push_back(thread.join());
         }
     }
 }
@@ -247,7 +247,8 @@ where
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        this.top_up(cx);
+        let limit = this.pool.size().max(1);
+        this.top_up(cx, limit);
         if let Some(inline) = this.inline.as_mut() {
             let output = std::task::ready!(inline.as_mut().poll(cx));
             this.inline = None;
@@ -258,7 +259,7 @@ where
             this.in_flight.pop_front();
             // Its slot may have gone to our next item: start it now, so it
             // runs while the consumer handles this result.
-            this.top_up(cx);
+            this.top_up(cx, limit);
             return Poll::Ready(Some(result));
         }
         if this.acquiring.is_some() {

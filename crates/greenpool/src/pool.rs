@@ -320,6 +320,24 @@ impl<H> GreenPool<H> {
         thread
     }
 
+    /// Starts `future` in the slot `permit` holds, for a handle the caller
+    /// keeps to itself (imap's): nobody else can kill it, so its slot is
+    /// freed when its future is dropped (before its end is reported), with
+    /// no link to pay for.
+    pub(crate) fn start_unshared<F>(
+        &self,
+        permit: SemaphoreGuardArc,
+        future: F,
+    ) -> GreenThread<F::Output>
+    where
+        F: Future,
+        H: Spawner<Pooled<F>>,
+    {
+        let slot = Slot::taken(&self.slots);
+        permit.forget();
+        self.hub.spawn(Pooled::new(future, &self.slots, Some(slot)))
+    }
+
     /// A spawn from one of this pool's own greenthreads into the full pool.
     pub(crate) fn is_own_and_full(&self) -> bool {
         self.slots.is_own() && self.slots.free() <= 0

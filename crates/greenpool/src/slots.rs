@@ -67,11 +67,11 @@ impl Slots {
     }
 
     pub(crate) fn running(&self) -> usize {
-        Self::running_under(&self.lock(), &self.permits)
+        self.running_under(&self.lock())
     }
 
-    fn running_under(size: &Size, permits: &Semaphore) -> usize {
-        (size.size + size.debt).saturating_sub(permits.counter())
+    fn running_under(&self, size: &Size) -> usize {
+        (size.size + size.debt).saturating_sub(self.permits.counter())
     }
 
     /// Spawners waiting for a slot.
@@ -80,28 +80,32 @@ impl Slots {
         usize::try_from(counter - self.permits.balance()).unwrap_or(0)
     }
 
-    fn is_idle(&self) -> bool {
-        self.running() == 0 && self.waiting() == 0
+    fn is_idle_under(&self, size: &Size) -> bool {
+        self.running_under(size) == 0 && self.waiting() == 0
     }
 
     /// Wakes `waitall` if the pool is idle now.
     pub(crate) fn wake_if_idle(&self) {
-        if self.is_idle() {
+        if self.is_idle_under(&self.lock()) {
             self.idle.notify(usize::MAX);
         }
     }
 
-    /// A slot comes free: it pays a debt, or goes back to the spawners.
+    /// A slot comes free: it pays a debt, or goes back to the spawners;
+    /// `waitall` is woken if that left the pool idle.
     pub(crate) fn free_one(&self) {
-        {
+        let idle = {
             let mut size = self.lock();
             if size.debt > 0 {
                 size.debt -= 1;
             } else {
                 self.permits.release();
             }
+            self.is_idle_under(&size)
+        };
+        if idle {
+            self.idle.notify(usize::MAX);
         }
-        self.wake_if_idle();
     }
 
     /// eventlet's `resize`: growing frees slots at once (waking waiting
@@ -241,7 +245,7 @@ impl EventListenerFuture for WaitAllInner<'_> {
         loop {
             // Looked at again after listening: the pool may have gone idle
             // just before.
-            if this.slots.is_idle() {
+            if this.slots.is_idle_under(&this.slots.lock()) {
                 return Poll::Ready(());
             }
             if this.listener.is_none() {
