@@ -23,7 +23,8 @@ commands:
   loom           the loom models (tests/tests/loom_models.rs, built with --cfg eventlet_loom)
   stress         the bounded stress tests (STRESS_SECS sets their time, default 60)
   bench [--quick] [--eventlet] [--report]
-                 every criterion bench in benches/, then target/bench-report.md
+                 every criterion bench in benches/, then bench-report.md in
+                 cargo's target directory (CARGO_TARGET_DIR is honoured)
                  (ours against the peers); --quick runs each briefly;
                  --eventlet adds eventlet 0.41.3's figures (needs python3);
                  --report only rewrites the report from the last results
@@ -250,7 +251,7 @@ fn bench(args: &[String]) -> Result<(), String> {
     } else {
         BTreeMap::new()
     };
-    let path = report::write(&workspace_root(), &eventlet)?;
+    let path = report::write(&target_dir(&[])?, &eventlet)?;
     println!("xtask bench: wrote {}", path.display());
     Ok(())
 }
@@ -430,6 +431,40 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// The directory cargo builds into, as cargo itself resolves it
+/// (`CARGO_TARGET_DIR`, `build.target-dir` in a config, or the workspace's
+/// `target/`): `cargo metadata`'s `target_directory`. `envs` are set for
+/// that cargo, on top of this process's environment.
+fn target_dir(envs: &[(&str, &str)]) -> Result<PathBuf, String> {
+    let output = cargo_command(&["metadata", "--format-version", "1", "--no-deps"])
+        .envs(envs.iter().copied())
+        .output()
+        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    target_directory_of(&String::from_utf8_lossy(&output.stdout))
+        .ok_or_else(|| "cargo metadata gave no target_directory".to_string())
+}
+
+/// The `target_directory` string of `cargo metadata`'s JSON, unescaped.
+fn target_directory_of(metadata: &str) -> Option<PathBuf> {
+    const KEY: &str = "\"target_directory\":\"";
+    let start = metadata.find(KEY)? + KEY.len();
+    let mut path = String::new();
+    let mut chars = metadata[start..].chars();
+    loop {
+        match chars.next()? {
+            '"' => return Some(PathBuf::from(path)),
+            '\\' => path.push(chars.next()?),
+            c => path.push(c),
+        }
+    }
+}
+
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -440,6 +475,30 @@ fn workspace_root() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::in_order;
+
+    #[test]
+    fn the_target_directory_is_cargos_own_even_when_moved() {
+        // `cargo xtask bench` once looked for criterion's results under
+        // <workspace>/target only, and failed when CARGO_TARGET_DIR moved them.
+        let moved = std::env::temp_dir().join("xtask-moved-target");
+        let moved = moved.to_str().unwrap();
+        assert_eq!(
+            super::target_dir(&[("CARGO_TARGET_DIR", moved)]).unwrap(),
+            std::path::PathBuf::from(moved)
+        );
+        let default = super::target_dir(&[]).unwrap();
+        assert!(default.is_absolute(), "{}", default.display());
+    }
+
+    #[test]
+    fn target_directory_is_read_and_unescaped_from_cargo_metadata() {
+        let metadata = r#"{"packages":[],"target_directory":"/a \"quoted\" dir\\x","version":1}"#;
+        assert_eq!(
+            super::target_directory_of(metadata),
+            Some(std::path::PathBuf::from(r#"/a "quoted" dir\x"#))
+        );
+        assert_eq!(super::target_directory_of("{}"), None);
+    }
 
     #[test]
     fn only_our_crates_extractions_are_forgotten() {

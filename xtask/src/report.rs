@@ -15,9 +15,12 @@ struct Row {
     per_item: f64,
 }
 
-/// Writes the report; `eventlet` maps a workload to eventlet's ns per item.
-pub(crate) fn write(root: &Path, eventlet: &BTreeMap<String, f64>) -> Result<PathBuf, String> {
-    let criterion = root.join("target/criterion");
+/// Writes the report from the criterion results in `target` (cargo's
+/// target directory, wherever `CARGO_TARGET_DIR` or a config put it), into
+/// `target/bench-report.md`; `eventlet` maps a workload to eventlet's ns per
+/// item.
+pub(crate) fn write(target: &Path, eventlet: &BTreeMap<String, f64>) -> Result<PathBuf, String> {
+    let criterion = target.join("criterion");
     let mut groups: BTreeMap<String, Vec<Row>> = BTreeMap::new();
     for group in subdirs(&criterion) {
         for bench in subdirs(&group) {
@@ -105,7 +108,7 @@ pub(crate) fn write(root: &Path, eventlet: &BTreeMap<String, f64>) -> Result<Pat
         }
         report.push('\n');
     }
-    let path = root.join("target/bench-report.md");
+    let path = target.join("bench-report.md");
     fs::write(&path, report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
 }
@@ -172,4 +175,38 @@ fn subdirs(dir: &Path) -> Vec<PathBuf> {
         .collect();
     dirs.sort();
     dirs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_reads_and_writes_the_target_directory_it_is_given() {
+        // A target directory elsewhere, as CARGO_TARGET_DIR makes it, with
+        // one criterion result in it.
+        let target = std::env::temp_dir().join(format!("xtask-report-{}", std::process::id()));
+        let new = target.join("criterion/some_group/greenthing/new");
+        fs::create_dir_all(&new).unwrap();
+        fs::write(
+            new.join("benchmark.json"),
+            r#"{"group_id":"some_group","function_id":"greenthing","throughput":{"Elements":10}}"#,
+        )
+        .unwrap();
+        fs::write(
+            new.join("estimates.json"),
+            r#"{"mean":{"point_estimate":130.0},"median":{"point_estimate":120.0}}"#,
+        )
+        .unwrap();
+        let written = write(&target, &BTreeMap::new()).unwrap();
+        assert_eq!(written, target.join("bench-report.md"));
+        let report = fs::read_to_string(&written).unwrap();
+        assert!(report.contains("greenthing"), "{report}");
+        assert!(report.contains("12.0"), "120 ns over 10 elements: {report}");
+        fs::remove_dir_all(&target).unwrap();
+        assert!(
+            write(&target, &BTreeMap::new()).is_err(),
+            "no results, no report"
+        );
+    }
 }
