@@ -621,3 +621,28 @@ fn eventlets_recursive_crawler_with_a_pool_of_one_fetches_in_eventlets_order() {
         ]
     );
 }
+
+#[test]
+fn blocking_faces_of_a_pool_on_this_thread_drive_its_hub() {
+    // Outside `run`, this thread's greenthreads run only while something
+    // drives its hub: a blocking spawn or waitall that merely blocked would
+    // wait forever for a slot or an end that needs them. Run on a thread of
+    // its own, so that a hang fails the test instead.
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let pool = GreenPool::new(1);
+        let first = pool.spawn_blocking(sleep(Duration::from_millis(5)));
+        let second = pool.spawn_blocking(async { 2 }); // waits for `first`
+        assert!(first.is_dead());
+        assert!(pool.waitall_blocking_timeout(Duration::from_secs(5)));
+        assert_eq!(second.try_wait(), Some(Ok(2)));
+        let third = pool.spawn_blocking_timeout(Duration::from_secs(5), async { 3 });
+        pool.waitall_blocking();
+        done.send(third.unwrap().try_wait()).unwrap();
+    });
+    assert_eq!(
+        finished.recv_timeout(Duration::from_secs(10)),
+        Ok(Some(Ok(3))),
+        "a blocking face waited without driving the hub"
+    );
+}

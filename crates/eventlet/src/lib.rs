@@ -10,15 +10,17 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use eventlet::{Event, Queue, Semaphore, Timeout, sleep, spawn, with_timeout};
+//! use futures_lite::StreamExt;
+//! use eventlet::{Event, GreenPool, Queue, Semaphore, Timeout, sleep, spawn, with_timeout};
 //!
 //! let summary = eventlet::run(async {
 //!     // Greenthreads: spawn, then wait for their output.
 //!     let worker = spawn(async { 6 * 7 });
 //!     assert_eq!(worker.wait().await, Ok(42));
 //!
-//!     // An Event broadcasts one value to every waiter.
-//!     let ready = std::sync::Arc::new(Event::<&str>::new());
+//!     // An Event broadcasts one value to every waiter. Greenthreads run on
+//!     // this thread: they share state with an Rc, as eventlet's share objects.
+//!     let ready = std::rc::Rc::new(Event::<&str>::new());
 //!     let waiter = { let ready = ready.clone(); spawn(async move { ready.wait().await }) };
 //!     ready.send("go").unwrap();
 //!     assert_eq!(waiter.wait().await, Ok(Ok("go")));
@@ -35,6 +37,12 @@
 //!     let job = jobs.get().await;
 //!     jobs.task_done().unwrap();
 //!     jobs.join().await;
+//!
+//!     // A GreenPool bounds how many greenthreads run; imap keeps input order.
+//!     let pool = GreenPool::new(2);
+//!     let squares: Vec<u32> = pool.imap(|n: u32| async move { n * n }, 1..=3)
+//!         .map(Result::unwrap).collect().await;
+//!     assert_eq!(squares, [1, 4, 9]);
 //!
 //!     // Timeouts bound any future.
 //!     let slow = sleep(Duration::from_secs(60));

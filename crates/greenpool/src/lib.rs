@@ -51,4 +51,4 @@ pub use error::PoolFull;
 pub use imap::StarFn;
 pub use pile::GreenPile;
 pub use pool::GreenPool;
-pub use spawner::{Spawner, ThisThread};
+pub use spawner::{BlockOn, Spawner, ThisThread};

@@ -4,14 +4,14 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
-use event_listener_strategy::{EventListenerFuture, FutureWrapper};
+use event_listener_strategy::FutureWrapper;
 use futures_lite::FutureExt;
 use greenhub::GreenThread;
 use greensem::SemaphoreGuardArc;
 
 use crate::futures::{WaitAll, WaitAllTimeout};
 use crate::slots::{Pooled, Slot, Slots};
-use crate::{PoolFull, Spawner, ThisThread};
+use crate::{BlockOn, PoolFull, Spawner, ThisThread};
 
 /// eventlet's `GreenPool`: at most `size` greenthreads at a time.
 ///
@@ -179,11 +179,16 @@ impl<H> GreenPool<H> {
 
     /// [`spawn`](GreenPool::spawn) for OS threads: blocks the thread until a
     /// slot is free (no inline rule: an OS thread is no greenthread of the
-    /// pool).
+    /// pool). On a pool of [`ThisThread`] it drives the calling thread's hub
+    /// meanwhile, as the greenthreads holding the slots run there.
     ///
     /// # Blocking
     /// This blocks the calling thread: in a greenthread use
     /// [`spawn`](GreenPool::spawn).
+    ///
+    /// # Panics
+    /// On a pool of [`ThisThread`], inside `greenhub::run` on the same
+    /// thread, as [`BlockOn::block_on`].
     ///
     /// ```
     /// let hub = greenhub::Hub::builder().build();
@@ -194,12 +199,9 @@ impl<H> GreenPool<H> {
     pub fn spawn_blocking<F>(&self, future: F) -> GreenThread<F::Output>
     where
         F: Future,
-        H: Spawner<Pooled<F>>,
+        H: Spawner<Pooled<F>> + BlockOn,
     {
-        let line = InLine::enter(&self.slots);
-        let permit = self.slots.permits.acquire_arc_blocking();
-        line.served();
-        self.start(permit, future)
+        self.hub.block_on(self.spawn(future))
     }
 
     /// [`spawn_blocking`](GreenPool::spawn_blocking), bounded:
@@ -208,6 +210,9 @@ impl<H> GreenPool<H> {
     /// # Blocking
     /// This blocks the calling thread: in a greenthread use
     /// [`spawn_timeout`](GreenPool::spawn_timeout).
+    ///
+    /// # Panics
+    /// As [`spawn_blocking`](GreenPool::spawn_blocking).
     ///
     /// ```
     /// use std::time::Duration;
@@ -224,14 +229,9 @@ impl<H> GreenPool<H> {
     ) -> Result<GreenThread<F::Output>, PoolFull<F>>
     where
         F: Future,
-        H: Spawner<Pooled<F>>,
+        H: Spawner<Pooled<F>> + BlockOn,
     {
-        let line = InLine::enter(&self.slots);
-        let Some(permit) = self.slots.permits.acquire_arc_blocking_timeout(timeout) else {
-            return Err(PoolFull(future));
-        };
-        line.served();
-        Ok(self.start(permit, future))
+        self.hub.block_on(self.spawn_timeout(timeout, future))
     }
 
     /// Starts `future` if a slot is free now; else `Err(PoolFull(future))`,
@@ -393,15 +393,17 @@ impl<H> GreenPool<H> {
         ))
     }
 
-    /// [`waitall`](GreenPool::waitall) for OS threads.
+    /// [`waitall`](GreenPool::waitall) for OS threads. On a pool of
+    /// [`ThisThread`] it drives the calling thread's hub meanwhile: that is
+    /// where the pool's greenthreads run.
     ///
     /// # Blocking
     /// This blocks the calling thread: in a greenthread use
-    /// [`waitall`](GreenPool::waitall). On the pool's own thread-hub it
-    /// would wait for greenthreads that only that thread runs.
+    /// [`waitall`](GreenPool::waitall).
     ///
     /// # Panics
-    /// As [`waitall`](GreenPool::waitall).
+    /// As [`waitall`](GreenPool::waitall), and as
+    /// [`spawn_blocking`](GreenPool::spawn_blocking).
     ///
     /// ```
     /// let pool = greenpool::GreenPool::on(greenhub::Hub::builder().build(), 2);
@@ -411,9 +413,11 @@ impl<H> GreenPool<H> {
     /// pool.waitall_blocking();
     /// assert_eq!(pool.running(), 0);
     /// ```
-    pub fn waitall_blocking(&self) {
-        self.refuse_from_inside();
-        self.slots.waitall().wait();
+    pub fn waitall_blocking(&self)
+    where
+        H: BlockOn,
+    {
+        self.hub.block_on(self.waitall());
     }
 
     /// [`waitall_blocking`](GreenPool::waitall_blocking), bounded: `false`
@@ -424,7 +428,7 @@ impl<H> GreenPool<H> {
     /// [`waitall_timeout`](GreenPool::waitall_timeout).
     ///
     /// # Panics
-    /// As [`waitall`](GreenPool::waitall).
+    /// As [`waitall_blocking`](GreenPool::waitall_blocking).
     ///
     /// ```
     /// use std::time::Duration;
@@ -435,9 +439,11 @@ impl<H> GreenPool<H> {
     /// slow.kill();
     /// assert!(pool.waitall_blocking_timeout(Duration::from_secs(5)));
     /// ```
-    pub fn waitall_blocking_timeout(&self, timeout: Duration) -> bool {
-        self.refuse_from_inside();
-        greentimeout::blocking::wait_timeout(self.slots.waitall(), timeout).is_some()
+    pub fn waitall_blocking_timeout(&self, timeout: Duration) -> bool
+    where
+        H: BlockOn,
+    {
+        self.hub.block_on(self.waitall_timeout(timeout))
     }
 
     /// Whether the pool is idle now: the never-waits face of

@@ -69,3 +69,36 @@ where
         Hub::spawn_n(self, future);
     }
 }
+
+/// How an OS thread waits for a pool's work, for the pool's `*_blocking`
+/// faces: they block on the async face through this. [`ThisThread`] drives
+/// the calling thread's hub while it waits, since that hub runs the
+/// greenthreads that must finish first (a plain block would wait forever);
+/// a [`Hub`] runs on threads of its own, so the caller just blocks.
+///
+/// ```
+/// use greenpool::BlockOn;
+///
+/// assert_eq!(greenpool::ThisThread.block_on(async { 7 }), 7);
+/// assert_eq!(greenhub::Hub::builder().build().block_on(async { 8 }), 8);
+/// ```
+pub trait BlockOn {
+    /// Blocks the calling thread until `future` completes.
+    ///
+    /// # Panics
+    /// For [`ThisThread`], inside `greenhub::run` on the same thread (a
+    /// greenthread must await instead), as `greenhub::run` does.
+    fn block_on<T>(&self, future: impl Future<Output = T>) -> T;
+}
+
+impl BlockOn for ThisThread {
+    fn block_on<T>(&self, future: impl Future<Output = T>) -> T {
+        greenhub::run(future)
+    }
+}
+
+impl BlockOn for Hub {
+    fn block_on<T>(&self, future: impl Future<Output = T>) -> T {
+        futures_lite::future::block_on(future)
+    }
+}
