@@ -75,6 +75,16 @@ pub(crate) fn write(target: &Path, eventlet: &BTreeMap<String, f64>) -> Result<P
             .reduce(f64::min)
     };
     report.push_str(&crate::goals::section(per_item, best_of_ours, eventlet));
+    // The memory bench's table, when it ran (benches/benches/memory.rs).
+    if let Ok(memory) = fs::read_to_string(target.join("tmp/memory.md")) {
+        let _ = writeln!(
+            report,
+            "## Memory\n\nBytes from a counting allocator (`benches/benches/memory.rs`): an \
+             empty queue with its handles, per buffered `u64`, per waiting getter or putter \
+             (its future and what waiting allocated), and allocations per round trip of a \
+             steady ping-pong through two `bounded(1)` queues.\n\n{memory}"
+        );
+    }
     for (group, mut rows) in groups {
         rows.sort_by(|a, b| a.per_item.total_cmp(&b.per_item));
         let fastest_peer = rows
@@ -203,6 +213,18 @@ mod tests {
         let report = fs::read_to_string(&written).unwrap();
         assert!(report.contains("greenthing"), "{report}");
         assert!(report.contains("12.0"), "120 ns over 10 elements: {report}");
+        assert!(!report.contains("## Memory"), "no memory table, no section");
+        fs::create_dir_all(target.join("tmp")).unwrap();
+        fs::write(
+            target.join("tmp/memory.md"),
+            "| queue | bytes |\n|---|---:|\n| greenq | 7 |\n",
+        )
+        .unwrap();
+        let report = fs::read_to_string(write(&target, &BTreeMap::new()).unwrap()).unwrap();
+        assert!(
+            report.contains("## Memory") && report.contains("| greenq | 7 |"),
+            "{report}"
+        );
         fs::remove_dir_all(&target).unwrap();
         assert!(
             write(&target, &BTreeMap::new()).is_err(),
