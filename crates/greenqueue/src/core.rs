@@ -7,10 +7,15 @@
 //! behind one.
 //!
 //! Everything about waiting is decided under one lock. A getter that finds
-//! nothing waits in `State::getters` with a slot of its own; an item for it
-//! is written into the first empty slot, in arrival order, and only that
-//! getter is woken (getters listen in the same order, so the first listener
-//! not yet notified is the one whose slot was filled). The rule that keeps
+//! nothing waits in `State::getters` with a slot of its own, which holds its
+//! waker; an item for it is written into the first empty slot, in arrival
+//! order, and only that getter is woken, with the waker taken from its slot.
+//! Putters wait the same way, their item and waker in `State::putters`.
+//! Waiters keep their wakers here rather than listen on an event-listener
+//! `Event`: a wait then allocates nothing (the lines' `VecDeque`s keep their
+//! room), and a wake-up is one waker call under the lock already held,
+//! where a listener cost an allocation and the event's own lock on each
+//! wait and each wake (a third of a ping-pong round trip's profile). The rule that keeps
 //! order is one invariant, restored by [`Core::settle`] before the lock is let
 //! go: **while a getter waits with an empty slot, nothing is available**:
 //! no buffered item, no waiting putter. So a put either fills the first
@@ -42,6 +47,9 @@ use std::pin::Pin;
 use std::sync::atomic::Ordering::{Release, SeqCst};
 use std::task::Poll;
 
+use std::future::Future;
+use std::task::{Context, Waker};
+
 use event_listener::{Event, EventListener, Listener};
 use event_listener_strategy::{EventListenerFuture, Strategy};
 
@@ -58,10 +66,6 @@ pub(crate) struct Core<T, B> {
     /// Putters waiting in line (mirrors `State::putters.len()`).
     waiting_putters: AtomicUsize,
     state: Mutex<State<T>>,
-    /// Getters listen in arrival order; each filled slot notifies one.
-    getters_woken: Event,
-    /// Putters listen in arrival order; each accepted item notifies one.
-    putters_woken: Event,
     joined: Event,
     /// `Queue`, `LifoQueue` and `PriorityQueue` count unfinished tasks.
     tracked: bool,
@@ -77,16 +81,32 @@ struct State<T> {
     getters: VecDeque<Slot<T>>,
     served: usize,
     /// Waiting putters and their items, in arrival order.
-    putters: VecDeque<(u64, T)>,
+    putters: VecDeque<Putter<T>>,
     /// Putters whose item a get took: done, they only need to learn it.
     accepted: Vec<u64>,
     next_id: u64,
 }
 
-/// A waiting getter's place in line, and the item handed to it.
+/// A waiting getter's place in line, the item handed to it, and where to
+/// wake it (taken when it is woken).
 struct Slot<T> {
     id: u64,
     item: Option<T>,
+    waker: Option<Waker>,
+}
+
+/// A waiting putter's place in line, its item, and where to wake it.
+struct Putter<T> {
+    id: u64,
+    item: T,
+    waker: Option<Waker>,
+}
+
+/// Leaves `waker` in `place` unless the one there wakes the same task.
+fn keep_waker(place: &mut Option<Waker>, waker: &Waker) {
+    if !place.as_ref().is_some_and(|kept| kept.will_wake(waker)) {
+        *place = Some(waker.clone());
+    }
 }
 
 impl<T> State<T> {
@@ -103,6 +123,20 @@ impl<T> State<T> {
         let id = self.next_id;
         self.next_id += 1;
         id
+    }
+
+    /// Where to wake getter `id` (still waiting for its item) next time.
+    fn keep_getter_waker(&mut self, id: u64, waker: &Waker) {
+        if let Some(slot) = self.getters.iter_mut().find(|slot| slot.id == id) {
+            keep_waker(&mut slot.waker, waker);
+        }
+    }
+
+    /// Where to wake putter `id` (still in line) next time.
+    fn keep_putter_waker(&mut self, id: u64, waker: &Waker) {
+        if let Some(putter) = self.putters.iter_mut().find(|putter| putter.id == id) {
+            keep_waker(&mut putter.waker, waker);
+        }
     }
 
     /// Getters still waiting for an item.
@@ -138,8 +172,6 @@ impl<T, B: Buffer<T>> Core<T, B> {
                 accepted: Vec::new(),
                 next_id: 0,
             }),
-            getters_woken: Event::new(),
-            putters_woken: Event::new(),
             joined: Event::new(),
             tracked,
         }
@@ -232,10 +264,10 @@ impl<T, B: Buffer<T>> Core<T, B> {
         let item = if let Some(item) = self.items.pop() {
             item
         } else {
-            let (putter, item) = state.putters.pop_front()?;
+            let putter = state.putters.pop_front()?;
             self.count_put();
-            self.accept(state, putter);
-            item
+            self.accept(state, putter.id, putter.waker);
+            putter.item
         };
         self.refill(state);
         Some(item)
@@ -256,12 +288,14 @@ impl<T, B: Buffer<T>> Core<T, B> {
     /// Writes `item` (counted) into the first empty slot and wakes its getter.
     fn hand_to_getter(&self, state: &mut State<T>, item: T) {
         let served = state.served;
-        state.getters[served].item = Some(item);
+        let slot = &mut state.getters[served];
+        slot.item = Some(item);
+        let waker = slot.waker.take();
         state.served += 1;
         self.empty_getters.store(state.empty_slots(), Release);
-        // Getters listen in line order and filled slots are a prefix, so the
-        // first listener not yet notified is this slot's.
-        self.getters_woken.notify_additional(1);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
     }
 
     /// Passes on the item of a getter that left before taking it: to the
@@ -276,27 +310,30 @@ impl<T, B: Buffer<T>> Core<T, B> {
 
     /// Moves waiting putters' items into the buffer while there is room.
     fn refill(&self, state: &mut State<T>) {
-        while let Some((putter, item)) = state.putters.pop_front() {
+        while let Some(Putter { id, item, waker }) = state.putters.pop_front() {
             let mut acceptance = Acceptance {
                 core: self,
                 state,
-                putter: Some(putter),
+                putter: Some((id, waker)),
             };
             if let Err(item) = self.push(item) {
-                acceptance.putter = None;
-                acceptance.state.putters.push_front((putter, item));
+                let (id, waker) = acceptance.putter.take().expect("set above");
+                acceptance
+                    .state
+                    .putters
+                    .push_front(Putter { id, item, waker });
                 return;
             }
         }
     }
 
-    /// Tells the putter `putter` that its item, counted, is in.
-    fn accept(&self, state: &mut State<T>, putter: u64) {
+    /// Tells the putter `putter` that its item, counted, is in, and wakes it.
+    fn accept(&self, state: &mut State<T>, putter: u64, waker: Option<Waker>) {
         self.waiting_putters.store(state.putters.len(), Release);
         state.accepted.push(putter);
-        // Putters are accepted in arrival order and listen in arrival order,
-        // so the first one not yet woken is this one.
-        self.putters_woken.notify_additional(1);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
     }
 
     fn count_put(&self) {
@@ -383,13 +420,13 @@ impl<T, B: Buffer<T>> fmt::Debug for Core<T, B> {
 struct Acceptance<'a, T, B: Buffer<T>> {
     core: &'a Core<T, B>,
     state: &'a mut State<T>,
-    putter: Option<u64>,
+    putter: Option<(u64, Option<Waker>)>,
 }
 
 impl<T, B: Buffer<T>> Drop for Acceptance<'_, T, B> {
     fn drop(&mut self) {
-        if let Some(putter) = self.putter {
-            self.core.accept(self.state, putter);
+        if let Some((putter, waker)) = self.putter.take() {
+            self.core.accept(self.state, putter, waker);
         }
     }
 }
@@ -399,21 +436,16 @@ pub(crate) struct GetInner<'a, T, B: Buffer<T>> {
     core: &'a Core<T, B>,
     /// Our slot in `State::getters`, once we wait.
     id: Option<u64>,
-    listener: Option<EventListener>,
 }
 
 impl<'a, T, B: Buffer<T>> GetInner<'a, T, B> {
     pub(crate) fn new(core: &'a Core<T, B>) -> Self {
-        GetInner {
-            core,
-            id: None,
-            listener: None,
-        }
+        GetInner { core, id: None }
     }
 
     /// Takes the next item if there is one for us, else takes a slot in the
-    /// getters' line: `Err` with its id.
-    fn get_or_join(&mut self) -> Result<T, u64> {
+    /// getters' line, to be woken through `waker`: `Err` with its id.
+    fn get_or_join(&mut self, waker: &Waker) -> Result<T, u64> {
         let core = self.core;
         if let Some(item) = core.get_unlocked() {
             return Ok(item);
@@ -422,20 +454,18 @@ impl<'a, T, B: Buffer<T>> GetInner<'a, T, B> {
         if let Some(item) = core.get_now(&mut state) {
             return Ok(item);
         }
-        // Listen before taking a slot, both under the lock, so that
-        // listeners stay in slot order.
-        self.listener = Some(core.getters_woken.listen());
         let id = state.next_id();
-        state.getters.push_back(Slot { id, item: None });
+        state.getters.push_back(Slot {
+            id,
+            item: None,
+            waker: Some(waker.clone()),
+        });
         core.empty_getters.store(state.empty_slots(), Release);
         // A lock-free put may have stored an item before it could see our
         // slot: look once more, now that it will.
         fence(SeqCst);
         core.settle(&mut state);
         if let Some(item) = state.take_handed(id) {
-            if let Some(listener) = self.listener.take() {
-                listener.discard();
-            }
             return Ok(item);
         }
         self.id = Some(id);
@@ -453,10 +483,6 @@ impl<'a, T, B: Buffer<T>> GetInner<'a, T, B> {
     /// Leaves the line with the item handed to us, if any.
     fn leave(&mut self, state: &mut State<T>, id: u64) -> Option<T> {
         self.id = None;
-        // A notification, if any, was for our own slot: nothing to pass on.
-        if let Some(listener) = self.listener.take() {
-            listener.discard();
-        }
         if let Some(item) = state.take_handed(id) {
             return Some(item);
         }
@@ -471,32 +497,26 @@ impl<'a, T, B: Buffer<T>> GetInner<'a, T, B> {
     }
 }
 
-impl<T, B: Buffer<T>> EventListenerFuture for GetInner<'_, T, B> {
+impl<T, B: Buffer<T>> Future for GetInner<'_, T, B> {
     type Output = T;
 
-    fn poll_with_strategy<'a, S: Strategy<'a>>(
-        self: Pin<&mut Self>,
-        strategy: &mut S,
-        cx: &mut S::Context,
-    ) -> Poll<T> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         let this = self.get_mut();
-        let id = match this.id {
-            Some(id) => id,
-            None => match this.get_or_join() {
-                Ok(item) => return Poll::Ready(item),
-                Err(id) => id,
-            },
+        let Some(id) = this.id else {
+            return match this.get_or_join(cx.waker()) {
+                Ok(item) => Poll::Ready(item),
+                Err(_) => Poll::Pending,
+            };
         };
-        if strategy.poll(&mut this.listener, cx).is_pending() {
-            return Poll::Pending;
-        }
-        // Notified: a notification goes only to a getter whose slot was filled.
         let mut state = this.core.lock();
-        let item = state
-            .take_handed(id)
-            .expect("a notified getter has its item");
-        this.id = None;
-        Poll::Ready(item)
+        if let Some(item) = state.take_handed(id) {
+            this.id = None;
+            return Poll::Ready(item);
+        }
+        // Polled again before its item came (a spurious wake-up, or another
+        // task polls it now): the next wake-up goes to this waker.
+        state.keep_getter_waker(id, cx.waker());
+        Poll::Pending
     }
 }
 
@@ -521,7 +541,6 @@ pub(crate) struct PutInner<'a, T, B: Buffer<T>> {
     item: Option<T>,
     /// Our place in line, once we wait.
     id: Option<u64>,
-    listener: Option<EventListener>,
 }
 
 impl<'a, T, B: Buffer<T>> PutInner<'a, T, B> {
@@ -530,7 +549,6 @@ impl<'a, T, B: Buffer<T>> PutInner<'a, T, B> {
             core,
             item: Some(item),
             id: None,
-            listener: None,
         }
     }
 
@@ -544,81 +562,68 @@ impl<'a, T, B: Buffer<T>> PutInner<'a, T, B> {
             return Ok(());
         };
         let mut state = self.core.lock();
-        // A notification, if any, was for our own acceptance: nothing to pass on.
-        if let Some(listener) = self.listener.take() {
-            listener.discard();
-        }
         if state.take_acceptance(id) {
             return Ok(());
         }
         let at = state
             .putters
             .iter()
-            .position(|(putter, _)| *putter == id)
+            .position(|putter| putter.id == id)
             .expect("a waiting putter is either accepted or in line");
-        let (_, item) = state.putters.remove(at).expect("found just now");
+        let putter = state.putters.remove(at).expect("found just now");
         self.core
             .waiting_putters
             .store(state.putters.len(), Release);
-        Err(item)
+        Err(putter.item)
+    }
+
+    /// Puts our item now if it can, else joins the putters' line, to be
+    /// woken through `waker`.
+    fn put_or_join(&mut self, item: T, waker: &Waker) -> Poll<()> {
+        let core = self.core;
+        let Err(item) = core.put_unlocked(item) else {
+            return Poll::Ready(());
+        };
+        let mut state = core.lock();
+        let Err(item) = core.put_now(&mut state, item) else {
+            return Poll::Ready(());
+        };
+        let id = state.next_id();
+        self.id = Some(id);
+        state.putters.push_back(Putter {
+            id,
+            item,
+            waker: Some(waker.clone()),
+        });
+        core.waiting_putters.store(state.putters.len(), Release);
+        // A lock-free get may have freed room before it could see us
+        // waiting: look once more, now that it will.
+        fence(SeqCst);
+        core.settle(&mut state);
+        if state.take_acceptance(id) {
+            self.id = None;
+            return Poll::Ready(());
+        }
+        Poll::Pending
     }
 }
 
-impl<T, B: Buffer<T>> EventListenerFuture for PutInner<'_, T, B> {
+impl<T, B: Buffer<T>> Future for PutInner<'_, T, B> {
     type Output = ();
 
-    fn poll_with_strategy<'a, S: Strategy<'a>>(
-        self: Pin<&mut Self>,
-        strategy: &mut S,
-        cx: &mut S::Context,
-    ) -> Poll<()> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        loop {
-            if this.listener.is_none() {
-                let core = this.core;
-                match (this.id, this.item.take()) {
-                    (None, Some(item)) => {
-                        let Err(item) = core.put_unlocked(item) else {
-                            return Poll::Ready(());
-                        };
-                        let mut state = core.lock();
-                        let Err(item) = core.put_now(&mut state, item) else {
-                            return Poll::Ready(());
-                        };
-                        // Listen before joining the line, so that listeners
-                        // stay in line order even if we are accepted at once.
-                        this.listener = Some(core.putters_woken.listen());
-                        let id = state.next_id();
-                        this.id = Some(id);
-                        state.putters.push_back((id, item));
-                        core.waiting_putters.store(state.putters.len(), Release);
-                        // A lock-free get may have freed room before it could
-                        // see us waiting: look once more, now that it will.
-                        fence(SeqCst);
-                        core.settle(&mut state);
-                        if state.take_acceptance(id) {
-                            this.id = None;
-                            if let Some(listener) = this.listener.take() {
-                                listener.discard();
-                            }
-                            return Poll::Ready(());
-                        }
-                    }
-                    (Some(id), None) => {
-                        let mut state = core.lock();
-                        if state.take_acceptance(id) {
-                            this.id = None;
-                            return Poll::Ready(());
-                        }
-                        this.listener = Some(core.putters_woken.listen());
-                    }
-                    _ => unreachable!("put polled after completion"),
-                }
-            }
-            if strategy.poll(&mut this.listener, cx).is_pending() {
-                return Poll::Pending;
-            }
+        if let Some(item) = this.item.take() {
+            return this.put_or_join(item, cx.waker());
         }
+        let id = this.id.expect("put polled after completion");
+        let mut state = this.core.lock();
+        if state.take_acceptance(id) {
+            this.id = None;
+            return Poll::Ready(());
+        }
+        state.keep_putter_waker(id, cx.waker());
+        Poll::Pending
     }
 }
 

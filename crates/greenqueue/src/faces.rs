@@ -76,8 +76,7 @@ macro_rules! queue_faces {
             /// });
             /// ```
             pub fn put_blocking(&self, item: T) {
-                use event_listener_strategy::EventListenerFuture;
-                $crate::core::PutInner::new(&self.core, item).wait();
+                futures_lite::future::block_on($crate::core::PutInner::new(&self.core, item));
             }
 
             /// [`put_blocking`](Self::put_blocking), bounded: `Err(Full(item))`
@@ -100,7 +99,7 @@ macro_rules! queue_faces {
             ) -> Result<(), $crate::Full<T>> {
                 let mut put = std::pin::pin!($crate::core::PutInner::new(&self.core, item));
                 let deadline = std::time::Instant::now().checked_add(timeout);
-                match greentimeout::blocking::wait_pinned(put.as_mut(), deadline) {
+                match greentimeout::blocking::block_on_pinned(put.as_mut(), deadline) {
                     Some(()) => Ok(()),
                     None => put.withdraw().map_err($crate::Full),
                 }
@@ -166,8 +165,7 @@ macro_rules! queue_faces {
             /// });
             /// ```
             pub fn get_blocking(&self) -> T {
-                use event_listener_strategy::EventListenerFuture;
-                $crate::core::GetInner::new(&self.core).wait()
+                futures_lite::future::block_on($crate::core::GetInner::new(&self.core))
             }
 
             /// [`get_blocking`](Self::get_blocking), bounded: `Err(Empty)` if
@@ -185,7 +183,7 @@ macro_rules! queue_faces {
             pub fn get_blocking_timeout(&self, timeout: std::time::Duration) -> Result<T, $crate::Empty> {
                 let mut get = std::pin::pin!($crate::core::GetInner::new(&self.core));
                 let deadline = std::time::Instant::now().checked_add(timeout);
-                match greentimeout::blocking::wait_pinned(get.as_mut(), deadline) {
+                match greentimeout::blocking::block_on_pinned(get.as_mut(), deadline) {
                     Some(item) => Ok(item),
                     // An item handed to us by the deadline is ours.
                     None => get.withdraw().ok_or($crate::Empty),

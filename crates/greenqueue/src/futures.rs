@@ -39,20 +39,20 @@ pin_project! {
     #[must_use = "futures do nothing unless awaited"]
     pub struct Get<'a, T, B: Buffer<T> = Fifo<T>> {
         #[pin]
-        inner: FutureWrapper<GetInner<'a, T, B>>,
+        inner: GetInner<'a, T, B>,
     }
 }
 
 impl<'a, T, B: Buffer<T>> Get<'a, T, B> {
     pub(crate) fn new(core: &'a Core<T, B>) -> Self {
         Get {
-            inner: FutureWrapper::new(GetInner::new(core)),
+            inner: GetInner::new(core),
         }
     }
 
     /// Stops getting: the item handed to it if there is one.
     fn withdraw(self: Pin<&mut Self>) -> Option<T> {
-        self.project().inner.get_pin_mut().get_mut().withdraw()
+        self.project().inner.get_mut().withdraw()
     }
 }
 
@@ -118,20 +118,20 @@ pin_project! {
     #[must_use = "futures do nothing unless awaited"]
     pub struct Put<'a, T, B: Buffer<T> = Fifo<T>> {
         #[pin]
-        inner: FutureWrapper<PutInner<'a, T, B>>,
+        inner: PutInner<'a, T, B>,
     }
 }
 
 impl<'a, T, B: Buffer<T>> Put<'a, T, B> {
     pub(crate) fn new(core: &'a Core<T, B>, item: T) -> Self {
         Put {
-            inner: FutureWrapper::new(PutInner::new(core, item)),
+            inner: PutInner::new(core, item),
         }
     }
 
     /// Stops putting: `Err(item)` if the item was not taken yet.
     fn withdraw(self: Pin<&mut Self>) -> Result<(), T> {
-        self.project().inner.get_pin_mut().get_mut().withdraw()
+        self.project().inner.get_mut().withdraw()
     }
 }
 

@@ -45,7 +45,9 @@
 //! a small lock of the buffer's own on each put); `LifoQueue` and
 //! `PriorityQueue` keep theirs under such a lock. So producers and consumers
 //! on different threads don't queue up behind one lock. Waiting is decided
-//! under the queue's lock and woken through event-listener.
+//! under the queue's lock, where each waiting getter and putter keeps its
+//! waker in its place in line: a wait allocates nothing, and a wake-up goes
+//! to exactly the waiter it is for.
 //!
 //! # Timed waits
 //!

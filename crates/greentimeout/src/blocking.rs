@@ -27,7 +27,7 @@
 //! assert_eq!(greentimeout::blocking::wait_timeout(Done, Duration::ZERO), Some(3));
 //! ```
 
-use std::future::{Ready, ready};
+use std::future::{Future, Ready, ready};
 use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
@@ -195,5 +195,46 @@ impl Strategy<'_> for Deadline {
             None => listener.wait(),
         }
         ready(())
+    }
+}
+
+/// Drives a plain future on this thread until it finishes or `deadline`
+/// passes (`None`: no deadline), for the blocking faces of waits that keep
+/// their own wakers instead of an event-listener (a queue's getters and
+/// putters). The thread parks between polls; the future stays with the
+/// caller, so after a timeout the caller can take back what it holds.
+///
+/// # Blocking
+/// This blocks the calling thread: do not call it from async code.
+///
+/// ```
+/// use std::pin::pin;
+/// use std::time::{Duration, Instant};
+///
+/// let mut ready = pin!(async { 5 });
+/// assert_eq!(greentimeout::blocking::block_on_pinned(ready.as_mut(), None), Some(5));
+/// let mut never = pin!(std::future::pending::<()>());
+/// let soon = Some(Instant::now() + Duration::from_millis(5));
+/// assert_eq!(greentimeout::blocking::block_on_pinned(never.as_mut(), soon), None);
+/// ```
+pub fn block_on_pinned<F: Future + ?Sized>(
+    mut future: Pin<&mut F>,
+    deadline: Option<Instant>,
+) -> Option<F::Output> {
+    let (parker, unparker) = parking::pair();
+    let waker = Waker::from(unparker);
+    let mut cx = Context::from_waker(&waker);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return Some(output);
+        }
+        match deadline {
+            None => parker.park(),
+            Some(deadline) => {
+                if !parker.park_deadline(deadline) && Instant::now() >= deadline {
+                    return None;
+                }
+            }
+        }
     }
 }
