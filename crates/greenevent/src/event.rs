@@ -1,20 +1,16 @@
 use std::fmt;
 use std::future::Future;
-use std::pin::Pin;
+use std::pin::{Pin, pin};
 use std::sync::{Arc, PoisonError};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use event_listener::{EventListener, IntoNotification, Listener};
-use event_listener_strategy::{EventListenerFuture, FutureWrapper, Strategy};
 use greentimeout::futures::WithTimeout;
 use pin_project_lite::pin_project;
 
 use crate::sync::{Mutex, MutexGuard};
+use crate::waiters::State;
 use crate::{AlreadySent, Killed, NotSent};
-
-/// What a send delivers: shared by every waiter it wakes.
-type Outcome<T, E> = Arc<Result<T, E>>;
 
 /// A one-shot broadcast of a value or an error: eventlet's `Event`.
 ///
@@ -45,11 +41,10 @@ type Outcome<T, E> = Arc<Result<T, E>>;
 /// });
 /// ```
 pub struct Event<T = (), E = Killed> {
-    /// `Some` while sent. Listeners are registered and notified under this
-    /// lock, so a send reaches exactly the waiters registered before it.
-    outcome: Mutex<Option<Outcome<T, E>>>,
-    /// Waiters; each notification carries its send's outcome as the tag.
-    waiters: event_listener::Event<Outcome<T, E>>,
+    /// The outcome, `Some` while sent, and the waiters. Waiters register and
+    /// a send reaches them under this lock, so a send reaches exactly the
+    /// waiters registered before it.
+    state: Mutex<State<T, E>>,
 }
 
 impl<T> Event<T> {
@@ -88,8 +83,7 @@ impl<T, E> Event<T, E> {
         /// ```
         pub fn with_error_type() -> Self {
             Event {
-                outcome: Mutex::new(None),
-                waiters: event_listener::Event::with_tag(),
+                state: Mutex::new(State::new()),
             }
         }
     }
@@ -133,15 +127,19 @@ impl<T, E> Event<T, E> {
     }
 
     fn deliver(&self, result: Result<T, E>) -> Result<(), Result<T, E>> {
-        let mut outcome = self.lock();
-        if outcome.is_some() {
-            return Err(result);
+        let wakers = {
+            let mut state = self.lock();
+            if state.outcome.is_some() {
+                return Err(result);
+            }
+            // Under the lock: no waiter registers between the store and the
+            // hand-out, and a later send cannot reach a waiter this one did.
+            state.send(Arc::new(result))
+        };
+        // Woken in the order they began to wait, after the lock.
+        for (_arrival, waker) in wakers {
+            waker.wake();
         }
-        let sent = Arc::new(result);
-        *outcome = Some(sent.clone());
-        // Under the lock: no waiter registers between the store and the
-        // notification, and a later send's notification cannot overtake this one.
-        self.waiters.notify(usize::MAX.tag_with(|| sent.clone()));
         Ok(())
     }
 
@@ -163,7 +161,7 @@ impl<T, E> Event<T, E> {
     /// assert_eq!(event.wait_blocking(), Ok(2));
     /// ```
     pub fn reset(&self) -> Result<(), NotSent> {
-        self.lock().take().map(drop).ok_or(NotSent)
+        self.lock().outcome.take().map(drop).ok_or(NotSent)
     }
 
     /// Whether the event has been sent (and not reset since).
@@ -175,7 +173,7 @@ impl<T, E> Event<T, E> {
     /// assert!(event.ready());
     /// ```
     pub fn ready(&self) -> bool {
-        self.lock().is_some()
+        self.lock().outcome.is_some()
     }
 
     /// Whether the event was sent a value (not an error).
@@ -187,7 +185,7 @@ impl<T, E> Event<T, E> {
     /// assert!(event.has_result());
     /// ```
     pub fn has_result(&self) -> bool {
-        self.lock().as_deref().is_some_and(Result::is_ok)
+        self.lock().outcome.as_deref().is_some_and(Result::is_ok)
     }
 
     /// Whether the event was sent an error.
@@ -199,13 +197,14 @@ impl<T, E> Event<T, E> {
     /// assert!(!event.has_result());
     /// ```
     pub fn has_exception(&self) -> bool {
-        self.lock().as_deref().is_some_and(Result::is_err)
+        self.lock().outcome.as_deref().is_some_and(Result::is_err)
     }
 
-    fn lock(&self) -> MutexGuard<'_, Option<Outcome<T, E>>> {
-        // Every update is one assignment, so the state is valid after a panic
-        // (a panicking `Clone` of the user's value, say).
-        self.outcome.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, State<T, E>> {
+        // Every update is one assignment or one slot's change, so the state
+        // is valid after a panic (a panicking `Clone` of the user's value,
+        // cloned under the lock on the fast paths, say).
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -228,7 +227,7 @@ impl<T: Clone, E: Clone> Event<T, E> {
     /// ```
     pub fn wait(&self) -> Wait<'_, T, E> {
         Wait {
-            inner: FutureWrapper::new(self.waiter()),
+            inner: self.waiter(),
         }
     }
 
@@ -268,7 +267,7 @@ impl<T: Clone, E: Clone> Event<T, E> {
     /// });
     /// ```
     pub fn wait_blocking(&self) -> Result<T, E> {
-        self.waiter().wait()
+        futures_lite::future::block_on(self.waiter())
     }
 
     /// [`wait_blocking`](Event::wait_blocking), bounded: `None` if `timeout`
@@ -286,7 +285,9 @@ impl<T: Clone, E: Clone> Event<T, E> {
     /// assert_eq!(event.wait_blocking_timeout(Duration::from_millis(5)), None);
     /// ```
     pub fn wait_blocking_timeout(&self, timeout: Duration) -> Option<Result<T, E>> {
-        greentimeout::blocking::wait_timeout(self.waiter(), timeout)
+        // A timeout too long to add to now is no deadline.
+        let deadline = Instant::now().checked_add(timeout);
+        greentimeout::blocking::block_on_pinned(pin!(self.waiter()), deadline)
     }
 
     /// The outcome if the event was sent, without waiting: eventlet's
@@ -299,7 +300,7 @@ impl<T: Clone, E: Clone> Event<T, E> {
     /// assert_eq!(event.poll(), Some(Err("bad")));
     /// ```
     pub fn poll(&self) -> Option<Result<T, E>> {
-        self.lock().as_deref().cloned()
+        self.lock().outcome.as_deref().cloned()
     }
 
     /// The value if the event was sent a value; `None` if it is unsent or was
@@ -331,17 +332,7 @@ impl<T: Clone, E: Clone> Event<T, E> {
     fn waiter(&self) -> WaitInner<'_, T, E> {
         WaitInner {
             event: self,
-            listener: None,
-        }
-    }
-
-    /// The outcome if sent, else a listener registered under the same lock
-    /// as `deliver`, so that it gets exactly the next send's outcome.
-    fn outcome_or_listen(&self) -> Result<Result<T, E>, EventListener<Outcome<T, E>>> {
-        let outcome = self.lock();
-        match outcome.as_deref() {
-            Some(result) => Ok(result.clone()),
-            None => Err(self.waiters.listen()),
+            slot: None,
         }
     }
 }
@@ -354,51 +345,55 @@ impl<T, E> Default for Event<T, E> {
 
 impl<T, E> fmt::Debug for Event<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let outcome = self.lock();
+        let state = self.lock();
         f.debug_struct("Event")
-            .field("ready", &outcome.is_some())
+            .field("ready", &state.outcome.is_some())
             .field(
                 "has_exception",
-                &outcome.as_deref().is_some_and(Result::is_err),
+                &state.outcome.as_deref().is_some_and(Result::is_err),
             )
-            .field("waiters", &self.waiters.total_listeners())
+            .field("waiters", &state.waiting())
             .finish()
     }
 }
 
 /// The one wait loop behind every face of [`Event::wait`].
+/// The one wait, behind every face: a plain future whose blocking faces
+/// park the thread between polls.
 struct WaitInner<'a, T, E> {
     event: &'a Event<T, E>,
-    listener: Option<EventListener<Outcome<T, E>>>,
+    /// Our place among the waiters, once we wait.
+    slot: Option<usize>,
 }
 
-impl<T: Clone, E: Clone> EventListenerFuture for WaitInner<'_, T, E> {
+impl<T: Clone, E: Clone> Future for WaitInner<'_, T, E> {
     type Output = Result<T, E>;
 
-    fn poll_with_strategy<'a, S: Strategy<'a>>(
-        mut self: Pin<&mut Self>,
-        strategy: &mut S,
-        cx: &mut S::Context,
-    ) -> Poll<Result<T, E>> {
-        if self.listener.is_none() {
-            match self.event.outcome_or_listen() {
-                Ok(result) => return Poll::Ready(result),
-                Err(listener) => self.listener = Some(listener),
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>> {
+        let mut state = self.event.lock();
+        let Some(slot) = self.slot else {
+            // Sent: a clone of the outcome, at once and as often as asked.
+            if let Some(outcome) = state.outcome.as_deref() {
+                return Poll::Ready(outcome.clone());
             }
-        }
-        strategy
-            .poll(&mut self.listener, cx)
-            .map(|outcome| (*outcome).clone())
+            let slot = state.register(cx.waker());
+            drop(state);
+            self.slot = Some(slot);
+            return Poll::Pending;
+        };
+        let Some(outcome) = state.take_sent(slot, cx.waker(), Clone::clone) else {
+            return Poll::Pending;
+        };
+        drop(state);
+        self.slot = None;
+        Poll::Ready(outcome)
     }
 }
 
 impl<T, E> Drop for WaitInner<'_, T, E> {
     fn drop(&mut self) {
-        // A broadcast reaches every waiter on its own, so a dropped waiter's
-        // notification must not pass on: it could reach a waiter that began
-        // after a reset and hand it the old outcome.
-        if let Some(listener) = self.listener.take() {
-            listener.discard();
+        if let Some(slot) = self.slot.take() {
+            self.event.lock().leave(slot);
         }
     }
 }
@@ -415,7 +410,7 @@ pin_project! {
     #[must_use = "futures do nothing unless awaited"]
     pub struct Wait<'a, T, E = Killed> {
         #[pin]
-        inner: FutureWrapper<WaitInner<'a, T, E>>,
+        inner: WaitInner<'a, T, E>,
     }
 }
 

@@ -35,6 +35,7 @@ mod sync;
 
 mod error;
 mod event;
+mod waiters;
 
 pub use error::{AlreadySent, Killed, NotSent};
 pub use event::Event;
