@@ -1,35 +1,74 @@
-//! The permit counter and its wait queue, shared by `Semaphore` and
-//! `BoundedSemaphore`, and the one acquire loop behind every face.
+//! The permit counter and its line of waiters, shared by `Semaphore` and
+//! `BoundedSemaphore`, and the one acquire future behind every face.
 
+use std::collections::VecDeque;
 use std::fmt;
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::PoisonError;
 use std::sync::atomic::Ordering::SeqCst;
-use std::task::Poll;
-
-use event_listener::{Event, EventListener, Listener};
-use event_listener_strategy::{EventListenerFuture, Strategy};
+use std::task::{Context, Poll, Waker};
 
 use crate::ReleasedTooManyTimes;
-use crate::sync::{AtomicUsize, seq_cst_for_loom};
+use crate::sync::{AtomicUsize, Mutex, MutexGuard, seq_cst_for_loom};
 
-/// eventlet's semaphore state: a counter and a FIFO of waiters.
+/// eventlet's semaphore state: a counter and a FIFO line of waiters.
 ///
-/// The counter is an atomic so that the uncontended paths are one
-/// compare-exchange each. Waiters queue on `queue` in arrival order; each
-/// release notifies one. A notified waiter takes a permit when it runs, so a
-/// barging `try_acquire` can take it first (eventlet's window between a
-/// release and its deferred wake). Such a waiter must keep its place at the
-/// head: it re-waits on `retry`, which releases serve before `queue`.
+/// The counter is an atomic, so the uncontended paths are one
+/// compare-exchange each and take no lock. Waiters queue in `line`, each
+/// with its waker, in arrival order. A release counts its permit and, if
+/// waiters wait, wakes the first one not woken yet; that waiter takes a
+/// permit when it runs. So, as in eventlet, a `try_acquire` (or a timed
+/// acquire's first look) may take the permit in the moment before the
+/// woken waiter runs; that waiter then keeps its place at the head for the
+/// next one. One rule, restored under the lock after every change to the
+/// line (`settle`), keeps any permit from being stranded: **every free
+/// permit has a woken waiter to take it, while waiters wait.** The waiters'
+/// wakers live in the line rather than in event-listener listeners, so a
+/// wait allocates nothing, and a wake-up reaches exactly the waiter meant.
 pub(crate) struct Core {
     permits: AtomicUsize,
-    /// Waiters in either lane, counted from before they listen until they
-    /// leave; what `balance` subtracts and what tells a release to notify.
+    /// Waiters in line, mirrored from `line` for the lock-free paths: a
+    /// release that sees none skips the lock, an untimed acquire that sees
+    /// some queues behind them, and `balance` counts them.
     waiting: AtomicUsize,
-    queue: Event,
-    retry: Event,
+    line: Mutex<Line>,
     /// `release` fails at this many permits; `usize::MAX` for no bound.
     limit: usize,
+}
+
+struct Line {
+    /// Waiters in arrival order.
+    waiters: VecDeque<Waiter>,
+    /// How many of them are woken and have not run yet.
+    woken: usize,
+    next_id: u64,
+}
+
+struct Waiter {
+    id: u64,
+    waker: Option<Waker>,
+    /// Woken to take a free permit, and has not run since.
+    woken: bool,
+}
+
+impl Line {
+    fn position(&self, id: u64) -> usize {
+        self.waiters
+            .iter()
+            .position(|waiter| waiter.id == id)
+            .expect("a waiter stays in line until it leaves")
+    }
+
+    /// Takes waiter `id` out of line.
+    fn remove(&mut self, id: u64) {
+        let at = self.position(id);
+        let waiter = self.waiters.remove(at).expect("found just now");
+        if waiter.woken {
+            self.woken -= 1;
+        }
+    }
 }
 
 impl Core {
@@ -38,11 +77,19 @@ impl Core {
             Core {
                 permits: AtomicUsize::new(permits),
                 waiting: AtomicUsize::new(0),
-                queue: Event::new(),
-                retry: Event::new(),
+                line: Mutex::new(Line {
+                    waiters: VecDeque::new(),
+                    woken: 0,
+                    next_id: 0,
+                }),
                 limit,
             }
         }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Line> {
+        // No user code runs under this lock.
+        self.line.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Takes a permit if one is free, ahead of any waiter.
@@ -61,7 +108,7 @@ impl Core {
     }
 
     /// Adds a permit unless that would pass the limit (at most `usize::MAX`,
-    /// so the count never wraps); wakes a waiter.
+    /// so the count never wraps), and wakes a waiter for it.
     pub(crate) fn release(&self) -> Result<(), ReleasedTooManyTimes> {
         self.permits
             .fetch_update(SeqCst, SeqCst, |permits| {
@@ -69,31 +116,29 @@ impl Core {
             })
             .map_err(|_| ReleasedTooManyTimes)?;
         // The permit is counted before `waiting` is read, and a waiter is
-        // counted before it reads the permits: one of the two sees the other.
+        // counted before it looks at the permits: one of the two sees the
+        // other, so the permit reaches the line either way.
         seq_cst_for_loom();
         if self.waiting.load(SeqCst) > 0 {
-            self.wake_one();
+            self.settle(&mut self.lock());
         }
         Ok(())
     }
 
-    /// Wakes a waiter for a permit nobody was woken for. A release notifies
-    /// the first waiter not yet notified; when every waiter listening then
-    /// was notified already (released to twice before it ran), and another
-    /// waiter came after, that release's permit has no notification of its
-    /// own. The waiter that takes a permit looks, and passes it on.
-    fn pass_on_surplus(&self) {
-        seq_cst_for_loom();
-        if self.permits.load(SeqCst) > 0 && self.waiting.load(SeqCst) > 0 {
-            self.wake_one();
-        }
-    }
-
-    /// Notifies the first waiter not yet notified: one that lost a permit to a
-    /// barger first, else the longest waiting.
-    fn wake_one(&self) {
-        if self.retry.notify_additional(1) == 0 {
-            self.queue.notify_additional(1);
+    /// Restores the rule: every free permit has a woken waiter to take it,
+    /// while waiters wait. Wakes the first waiters not woken yet, in order.
+    fn settle(&self, line: &mut Line) {
+        let free = self.permits.load(SeqCst);
+        let mut waiters = line.waiters.iter_mut();
+        while line.woken < free {
+            let Some(waiter) = waiters.find(|waiter| !waiter.woken) else {
+                return;
+            };
+            waiter.woken = true;
+            line.woken += 1;
+            if let Some(waker) = &waiter.waker {
+                waker.wake_by_ref();
+            }
         }
     }
 
@@ -102,8 +147,8 @@ impl Core {
     }
 
     pub(crate) fn balance(&self) -> isize {
-        // Read waiters first: a permit handed over in between makes the
-        // figure one too high rather than one too low.
+        // Read waiters first: a permit taken in between makes the figure one
+        // too high rather than one too low.
         let waiting = self.waiting.load(SeqCst);
         to_isize(self.permits.load(SeqCst)) - to_isize(waiting)
     }
@@ -149,16 +194,16 @@ impl CoreRef for Arc<dyn HasCore> {
     }
 }
 
-/// The one acquire loop: every face polls it with its own strategy. Its
-/// output is the handle it was given, for the caller to wrap in a guard.
+/// The one acquire future: every face polls it, the blocking ones with a
+/// thread parked between polls. Its output is the handle it was given, for
+/// the caller to wrap in a guard.
 pub(crate) struct AcquirePermit<H: CoreRef> {
     handle: Option<H>,
     /// Timed acquires may take a free permit ahead of queued waiters
     /// (eventlet's barging); untimed ones queue behind them.
     barge: bool,
-    listener: Option<EventListener>,
-    /// Counted in `Core::waiting`.
-    queued: bool,
+    /// Our place in line, once we wait.
+    id: Option<u64>,
 }
 
 impl<H: CoreRef> AcquirePermit<H> {
@@ -166,8 +211,7 @@ impl<H: CoreRef> AcquirePermit<H> {
         AcquirePermit {
             handle: Some(handle),
             barge,
-            listener: None,
-            queued: false,
+            id: None,
         }
     }
 
@@ -178,88 +222,98 @@ impl<H: CoreRef> AcquirePermit<H> {
             .core()
     }
 
-    /// Takes a permit if one is free; on success leaves the queue, and
-    /// passes on a permit left over with nobody woken for it.
-    fn take(&mut self) -> bool {
-        if !self.core().try_take() {
-            return false;
-        }
-        self.leave_queue();
-        self.core().pass_on_surplus();
-        true
+    fn done(&mut self) -> Poll<H> {
+        self.id = None;
+        Poll::Ready(self.handle.take().expect("acquire polled after completion"))
     }
 
-    /// Stops waiting. A notification this waiter received but did not use
-    /// goes to the next waiter, so no wake-up is lost.
-    ///
-    /// The order matters (loom found it): uncount first, then pass the
-    /// notification on. A newcomer that still saw us counted skips its own
-    /// look at the permits, leaving them to those ahead; so by the time we
-    /// pass a notification on, it must either be listening already or see
-    /// nobody ahead and look for itself.
-    fn leave_queue(&mut self) {
-        if std::mem::take(&mut self.queued) {
-            self.core().waiting.fetch_sub(1, SeqCst);
+    /// Takes a free permit at once, or joins the line.
+    fn take_or_join(&mut self, waker: &Waker) -> Poll<H> {
+        let barge = self.barge;
+        let core = self.core();
+        if (barge || core.waiting.load(SeqCst) == 0) && core.try_take() {
+            return self.done();
         }
-        if let Some(listener) = self.listener.take() {
-            if listener.discard() {
-                self.core().wake_one();
-            }
+        let (id, took) = {
+            let mut line = core.lock();
+            let id = line.next_id;
+            line.next_id += 1;
+            // No waker yet: if `settle` wakes us at once, we take the permit
+            // here rather than be polled again for it.
+            line.waiters.push_back(Waiter {
+                id,
+                waker: None,
+                woken: false,
+            });
+            core.waiting.store(line.waiters.len(), SeqCst);
+            // A release may have counted its permit before it could see us
+            // in line: look at the permits now that it will.
+            seq_cst_for_loom();
+            core.settle(&mut line);
+            (id, take_if_woken(core, &mut line, id, waker))
+        };
+        if took {
+            return self.done();
         }
+        self.id = Some(id);
+        Poll::Pending
     }
 }
 
-impl<H: CoreRef> EventListenerFuture for AcquirePermit<H> {
+/// Waiter `id`'s turn if it was woken: it takes a permit and leaves the
+/// line (`true`), or (a barger took the permit) waits again at its place,
+/// through `waker`.
+fn take_if_woken(core: &Core, line: &mut Line, id: u64, waker: &Waker) -> bool {
+    let at = line.position(id);
+    if line.waiters[at].woken {
+        if core.try_take() {
+            line.remove(id);
+            core.waiting.store(line.waiters.len(), SeqCst);
+            // Another free permit may need its waiter woken now.
+            core.settle(line);
+            return true;
+        }
+        line.waiters[at].woken = false;
+        line.woken -= 1;
+    }
+    let kept = &mut line.waiters[at].waker;
+    if !kept.as_ref().is_some_and(|kept| kept.will_wake(waker)) {
+        *kept = Some(waker.clone());
+    }
+    // Woken again at once if a permit came meanwhile: it keeps its place.
+    core.settle(line);
+    false
+}
+
+impl<H: CoreRef> Future for AcquirePermit<H> {
     type Output = H;
 
-    fn poll_with_strategy<'a, S: Strategy<'a>>(
-        self: Pin<&mut Self>,
-        strategy: &mut S,
-        cx: &mut S::Context,
-    ) -> Poll<H> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<H> {
         // Every field is Unpin.
         let this = self.get_mut();
-        if !this.queued {
+        let Some(id) = this.id else {
+            return this.take_or_join(cx.waker());
+        };
+        let took = {
             let core = this.core();
-            if (this.barge || core.waiting.load(SeqCst) == 0) && core.try_take() {
-                return Poll::Ready(this.handle.take().expect("polled after completion"));
-            }
-            this.listener = Some(this.core().queue.listen());
-            this.queued = true;
-            // The first waiter must look again: a release may have come
-            // between the look above and the count, and notified no one.
-            // Later waiters leave permits to those ahead of them.
-            let ahead = this.core().waiting.fetch_add(1, SeqCst);
-            seq_cst_for_loom();
-            if ahead == 0 && this.take() {
-                return Poll::Ready(this.handle.take().expect("polled after completion"));
-            }
-        }
-        loop {
-            if strategy.poll(&mut this.listener, cx).is_pending() {
-                return Poll::Pending;
-            }
-            // Notified: our turn, unless a barger took the permit. The
-            // notification orders the release's count before this read
-            // (event-listener's lock); loom cannot see that edge.
-            seq_cst_for_loom();
-            if this.take() {
-                return Poll::Ready(this.handle.take().expect("polled after completion"));
-            }
-            // Keep our place at the head: releases serve `retry` first. Look
-            // once more, for a release that came before we listened.
-            this.listener = Some(this.core().retry.listen());
-            if this.take() {
-                return Poll::Ready(this.handle.take().expect("polled after completion"));
-            }
-        }
+            take_if_woken(core, &mut core.lock(), id, cx.waker())
+        };
+        if took { this.done() } else { Poll::Pending }
     }
 }
 
 impl<H: CoreRef> Drop for AcquirePermit<H> {
+    /// Leaves the line. A wake-up it got and did not use goes to the next
+    /// waiter (`settle`), so no permit is left with nobody woken for it.
     fn drop(&mut self) {
-        if self.handle.is_some() {
-            self.leave_queue();
-        }
+        let Some(id) = self.id else { return };
+        let core = self.core();
+        let mut line = core.lock();
+        line.remove(id);
+        core.waiting.store(line.waiters.len(), SeqCst);
+        core.settle(&mut line);
     }
 }
+
+// The handle is a reference or an `Arc`; nothing in it is pinned.
+impl<H: CoreRef> Unpin for AcquirePermit<H> {}

@@ -6,7 +6,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use event_listener_strategy::FutureWrapper;
 use greentimeout::futures::WithTimeout;
 use pin_project_lite::pin_project;
 
@@ -30,14 +29,14 @@ pin_project! {
     #[must_use = "futures do nothing unless awaited"]
     pub struct Acquire<'a> {
         #[pin]
-        inner: FutureWrapper<AcquirePermit<&'a Core>>,
+        inner: AcquirePermit<&'a Core>,
     }
 }
 
 impl<'a> Acquire<'a> {
     pub(crate) fn new(core: &'a Core, barge: bool) -> Self {
         Acquire {
-            inner: FutureWrapper::new(AcquirePermit::new(core, barge)),
+            inner: AcquirePermit::new(core, barge),
         }
     }
 }
@@ -72,14 +71,14 @@ pin_project! {
     #[must_use = "futures do nothing unless awaited"]
     pub struct AcquireArc {
         #[pin]
-        inner: FutureWrapper<AcquirePermit<Arc<dyn HasCore>>>,
+        inner: AcquirePermit<Arc<dyn HasCore>>,
     }
 }
 
 impl AcquireArc {
     pub(crate) fn new(semaphore: Arc<dyn HasCore>, barge: bool) -> Self {
         AcquireArc {
-            inner: FutureWrapper::new(AcquirePermit::new(semaphore, barge)),
+            inner: AcquirePermit::new(semaphore, barge),
         }
     }
 }
@@ -252,8 +251,9 @@ macro_rules! semaphore_faces {
             /// # drop(guard);
             /// ```
             pub fn acquire_blocking(&self) -> $crate::SemaphoreGuard<'_> {
-                use event_listener_strategy::EventListenerFuture;
-                let core = $crate::core::AcquirePermit::new(&self.core, false).wait();
+                let core = futures_lite::future::block_on($crate::core::AcquirePermit::new(
+                    &self.core, false,
+                ));
                 $crate::SemaphoreGuard { core }
             }
 
@@ -273,8 +273,10 @@ macro_rules! semaphore_faces {
                 &self,
                 timeout: std::time::Duration,
             ) -> Option<$crate::SemaphoreGuard<'_>> {
-                let permit = $crate::core::AcquirePermit::new(&self.core, true);
-                greentimeout::blocking::wait_timeout(permit, timeout)
+                let permit = std::pin::pin!($crate::core::AcquirePermit::new(&self.core, true));
+                // A timeout too long to add to now is no deadline.
+                let deadline = std::time::Instant::now().checked_add(timeout);
+                greentimeout::blocking::block_on_pinned(permit, deadline)
                     .map(|core| $crate::SemaphoreGuard { core })
             }
 
@@ -338,9 +340,10 @@ macro_rules! semaphore_faces {
             /// # drop(guard);
             /// ```
             pub fn acquire_arc_blocking(self: &std::sync::Arc<Self>) -> $crate::SemaphoreGuardArc {
-                use event_listener_strategy::EventListenerFuture;
                 let semaphore: std::sync::Arc<dyn $crate::core::HasCore> = self.clone();
-                let semaphore = $crate::core::AcquirePermit::new(semaphore, false).wait();
+                let semaphore = futures_lite::future::block_on($crate::core::AcquirePermit::new(
+                    semaphore, false,
+                ));
                 $crate::SemaphoreGuardArc {
                     semaphore: Some(semaphore),
                 }
@@ -363,8 +366,9 @@ macro_rules! semaphore_faces {
                 timeout: std::time::Duration,
             ) -> Option<$crate::SemaphoreGuardArc> {
                 let semaphore: std::sync::Arc<dyn $crate::core::HasCore> = self.clone();
-                let permit = $crate::core::AcquirePermit::new(semaphore, true);
-                greentimeout::blocking::wait_timeout(permit, timeout).map(|semaphore| {
+                let permit = std::pin::pin!($crate::core::AcquirePermit::new(semaphore, true));
+                let deadline = std::time::Instant::now().checked_add(timeout);
+                greentimeout::blocking::block_on_pinned(permit, deadline).map(|semaphore| {
                     $crate::SemaphoreGuardArc {
                         semaphore: Some(semaphore),
                     }

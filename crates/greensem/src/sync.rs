@@ -11,10 +11,7 @@ pub(crate) use std::sync::{Mutex, MutexGuard, atomic::AtomicUsize};
 /// permits), `SeqCst` guarantees that one side sees the other. loom models
 /// `SeqCst` accesses as `AcqRel`, which would let both miss; it does model
 /// `SeqCst` fences, so under loom this fence states the guarantee the real
-/// accesses already give. Likewise after a waiter is notified: the release
-/// counted its permit before notifying, and event-listener's lock orders the
-/// two, but event-listener is not loom's, so loom cannot see that edge.
-/// Outside loom this is nothing.
+/// accesses already give. Outside loom this is nothing.
 #[inline]
 pub(crate) fn seq_cst_for_loom() {
     #[cfg(eventlet_loom)]

@@ -232,7 +232,11 @@ pub fn block_on_pinned<F: Future + ?Sized>(
             None => parker.park(),
             Some(deadline) => {
                 if !parker.park_deadline(deadline) && Instant::now() >= deadline {
-                    return None;
+                    // One last look: what came with the deadline still counts.
+                    return match future.as_mut().poll(&mut cx) {
+                        Poll::Ready(output) => Some(output),
+                        Poll::Pending => None,
+                    };
                 }
             }
         }
