@@ -646,3 +646,19 @@ fn blocking_faces_of_a_pool_on_this_thread_drive_its_hub() {
         "a blocking face waited without driving the hub"
     );
 }
+
+#[test]
+fn an_inline_spawn_n_that_panics_lets_its_caller_carry_on() {
+    greenhub::run(async {
+        let pool = GreenPool::new(1);
+        let inner = pool.clone();
+        let caller = pool
+            .spawn(async move {
+                inner.spawn_n(async { panic!("inline boom") }).await;
+                "carried on"
+            })
+            .await;
+        assert_eq!(caller.wait().await, Ok("carried on"));
+        assert_eq!(pool.free(), 1);
+    });
+}

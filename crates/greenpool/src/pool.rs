@@ -262,7 +262,7 @@ impl<H> GreenPool<H> {
     /// [`spawn`](GreenPool::spawn), forgetting the greenthread: eventlet's
     /// `spawn_n`. A panic in it is reported on stderr and frees its slot;
     /// run inline (the pool's own greenthread, pool full), a panic is
-    /// reported the same way and the caller carries on, as eventlet's.
+    /// printed by the panic hook and the caller carries on, as eventlet's.
     ///
     /// ```
     /// use std::cell::Cell;
@@ -285,12 +285,9 @@ impl<H> GreenPool<H> {
         H: Spawner<Pooled<F>>,
     {
         if self.is_own_and_full() {
-            if let Err(panic) = AssertUnwindSafe(future).catch_unwind().await {
-                eprintln!(
-                    "greenpool: a spawn_n run inline panicked: {}",
-                    panic_message(&*panic)
-                );
-            }
+            // The panic hook has printed it, as eventlet prints the
+            // traceback; the calling greenthread carries on.
+            let _panicked = AssertUnwindSafe(future).catch_unwind().await;
             return;
         }
         let line = InLine::enter(&self.slots);
@@ -596,16 +593,5 @@ impl Drop for InLine<'_> {
         if let Some(slots) = self.slots {
             slots.wake_if_idle();
         }
-    }
-}
-
-/// The message of a panic payload, as the panic hook prints it.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(message) = payload.downcast_ref::<&str>() {
-        (*message).to_string()
-    } else if let Some(message) = payload.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "a panic with a non-string payload".to_string()
     }
 }
