@@ -277,3 +277,34 @@ fn count_stays_within_bounds_under_contention() {
     assert_eq!(sem.count(), 2, "every acquire was matched by a release");
     assert_eq!(sem.balance(), 0, "no waiter is left behind");
 }
+
+#[test]
+fn a_timed_out_release_leaves_the_line_before_it_reports_false() {
+    // Found by the linearizability check (one history in a few thousand):
+    // a timed release at the upper bound gave up and returned `false`, but
+    // stayed in the releasers' line until its future was dropped; an
+    // acquirer at the lower bound then took its "permit" (the pairing meant
+    // for equal bounds), so an acquire succeeded that no release paid for.
+    let sem = CappedSemaphore::new(2, 2).unwrap();
+    let mut release = Box::pin(sem.release_timeout(Duration::from_millis(1)));
+    assert!(
+        poll_once(release.as_mut()).is_pending(),
+        "at the upper bound it waits"
+    );
+    thread::sleep(Duration::from_millis(10));
+    assert_eq!(
+        poll_once(release.as_mut()),
+        Poll::Ready(false),
+        "timed out: nothing added"
+    );
+    // Still holding the finished future: the release must be gone already.
+    assert!(sem.try_acquire());
+    assert!(sem.try_acquire());
+    assert_eq!(sem.count(), 0);
+    assert!(
+        !block_on(sem.acquire_timeout(Duration::ZERO)),
+        "no permit at the lower bound: the timed-out release paid for none"
+    );
+    drop(release);
+    assert_eq!(sem.count(), 0);
+}

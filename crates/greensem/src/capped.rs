@@ -1,7 +1,7 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
-use std::pin::Pin;
+use std::pin::{Pin, pin};
 use std::sync::PoisonError;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -192,8 +192,7 @@ impl CappedSemaphore {
     /// assert!(!sem.acquire_blocking_timeout(Duration::from_millis(5)));
     /// ```
     pub fn acquire_blocking_timeout(&self, timeout: Duration) -> bool {
-        greentimeout::blocking::wait_timeout(self.waiter(Side::Acquire, Entry::Barge), timeout)
-            .is_some()
+        self.wait_blocking_timeout(Side::Acquire, timeout)
     }
 
     /// Takes one from the count if it is above the lower bound, without
@@ -267,8 +266,17 @@ impl CappedSemaphore {
     /// assert!(!sem.release_blocking_timeout(Duration::from_millis(5)));
     /// ```
     pub fn release_blocking_timeout(&self, timeout: Duration) -> bool {
-        greentimeout::blocking::wait_timeout(self.waiter(Side::Release, Entry::Barge), timeout)
-            .is_some()
+        self.wait_blocking_timeout(Side::Release, timeout)
+    }
+
+    /// The blocking timed faces: on timeout, out of line at once, unless
+    /// the wait took effect first.
+    fn wait_blocking_timeout(&self, side: Side, timeout: Duration) -> bool {
+        let mut waiter = pin!(self.waiter(side, Entry::Barge));
+        // A timeout too long to add to now is no deadline.
+        let deadline = std::time::Instant::now().checked_add(timeout);
+        greentimeout::blocking::wait_pinned(waiter.as_mut(), deadline).is_some()
+            || waiter.withdraw()
     }
 
     /// Adds one to the count if it is below the upper bound, without
@@ -513,18 +521,24 @@ impl EventListenerFuture for CappedWait<'_> {
     }
 }
 
-impl Drop for CappedWait<'_> {
-    fn drop(&mut self) {
+impl CappedWait<'_> {
+    /// Leaves the line: `true` if the wait took effect after all (an
+    /// acquirer took this release's permit while it waited), so a timed
+    /// face that gave up reports what happened. Once out of line, nothing
+    /// can pair with it any more.
+    fn withdraw(&mut self) -> bool {
         // Broadcasts reach every waiter, so there is nothing to pass on.
         if let Some(listener) = self.listener.take() {
             listener.discard();
         }
-        let Some(id) = self.id.take() else { return };
+        let Some(id) = self.id.take() else {
+            return false;
+        };
         let mut state = self.sem.lock();
         if let Some(at) = state.paired.iter().position(|&p| p == id) {
             // An acquirer already took this release's permit: it is done.
             state.paired.swap_remove(at);
-            return;
+            return true;
         }
         let line = match self.side {
             Side::Acquire => &mut state.acquirers,
@@ -535,6 +549,13 @@ impl Drop for CappedWait<'_> {
         }
         // The next in line may be able to go now that we are gone.
         self.sem.wake_waiters(&state);
+        false
+    }
+}
+
+impl Drop for CappedWait<'_> {
+    fn drop(&mut self) {
+        self.withdraw();
     }
 }
 
@@ -554,6 +575,13 @@ macro_rules! capped_future {
 
             fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
                 self.project().inner.poll(cx)
+            }
+        }
+
+        impl $name<'_> {
+            /// Stops waiting: `true` if it took effect after all.
+            fn withdraw(self: Pin<&mut Self>) -> bool {
+                self.project().inner.get_pin_mut().get_mut().withdraw()
             }
         }
 
@@ -602,7 +630,16 @@ macro_rules! capped_timeout_future {
             type Output = bool;
 
             fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<bool> {
-                self.project().inner.poll(cx).map(|done| done.is_ok())
+                let mut inner = self.project().inner;
+                match inner.as_mut().poll(cx) {
+                    Poll::Ready(Ok(())) => Poll::Ready(true),
+                    // Timed out: leave the line now, under the lock, unless
+                    // it took effect first. Left in line until the future
+                    // is dropped, a release could still be paired with an
+                    // acquirer after reporting `false`.
+                    Poll::Ready(Err(_)) => Poll::Ready(inner.get_pin_mut().withdraw()),
+                    Poll::Pending => Poll::Pending,
+                }
             }
         }
 
