@@ -20,7 +20,7 @@ use greenhub::WaitError;
 use greenhub::futures::Join;
 use greensem::futures::AcquireArc;
 
-use crate::slots::{Pooled, Slots};
+use crate::slots::{Pooled, Slot, Slots};
 use crate::{GreenPool, Spawner};
 
 impl<H> GreenPool<H> {
@@ -226,7 +226,8 @@ where
             self.acquiring = None;
             let item = self.next_item.take().expect("peeked");
             let future = (self.f)(item);
-            let thread = self.pool.start_unshared(permit, future);
+            let slot = Slot::of(permit, &self.pool.slots);
+            let thread = self.pool.start_unshared(slot, future);
             self.in_flight.push_back(thread.join());
         }
     }

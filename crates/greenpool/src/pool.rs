@@ -7,7 +7,6 @@ use std::time::Duration;
 use event_listener_strategy::FutureWrapper;
 use futures_lite::FutureExt;
 use greenhub::GreenThread;
-use greensem::SemaphoreGuardArc;
 
 use crate::futures::{WaitAll, WaitAllTimeout};
 use crate::slots::{Pooled, Slot, Slots};
@@ -133,10 +132,10 @@ impl<H> GreenPool<H> {
         if self.is_own_and_full() {
             return GreenThread::finished(future.await);
         }
-        let line = InLine::enter(&self.slots);
-        let permit = self.slots.permits.acquire_arc().await;
-        line.served();
-        self.start(permit, future)
+        let Some(slot) = self.wait_for_slot(None).await else {
+            unreachable!("a wait without a timeout ends with a slot")
+        };
+        self.start(slot, future)
     }
 
     /// [`spawn`](GreenPool::spawn), bounded: `Err(PoolFull(future))` (not
@@ -169,12 +168,10 @@ impl<H> GreenPool<H> {
         if self.is_own_and_full() {
             return Ok(GreenThread::finished(future.await));
         }
-        let line = InLine::enter(&self.slots);
-        let Some(permit) = self.slots.permits.acquire_arc_timeout(timeout).await else {
-            return Err(PoolFull(future));
-        };
-        line.served();
-        Ok(self.start(permit, future))
+        match self.wait_for_slot(Some(timeout)).await {
+            Some(slot) => Ok(self.start(slot, future)),
+            None => Err(PoolFull(future)),
+        }
     }
 
     /// [`spawn`](GreenPool::spawn) for OS threads: blocks the thread until a
@@ -254,7 +251,7 @@ impl<H> GreenPool<H> {
         H: Spawner<Pooled<F>>,
     {
         match self.slots.permits.try_acquire_arc() {
-            Some(permit) => Ok(self.start(permit, future)),
+            Some(permit) => Ok(self.start(Slot::of(permit, &self.slots), future)),
             None => Err(PoolFull(future)),
         }
     }
@@ -290,18 +287,28 @@ impl<H> GreenPool<H> {
             let _panicked = AssertUnwindSafe(future).catch_unwind().await;
             return;
         }
-        let line = InLine::enter(&self.slots);
-        let permit = self.slots.permits.acquire_arc().await;
-        line.served();
-        permit.forget();
+        let Some(slot) = self.wait_for_slot(None).await else {
+            unreachable!("a wait without a timeout ends with a slot")
+        };
         // No handle, so no kill: the future's end is the greenthread's.
-        let slot = Slot::taken(&self.slots);
-        self.hub
-            .spawn_n(Pooled::new(future, &self.slots, Some(slot)));
+        self.hub.spawn_n(Pooled::holding(future, slot));
     }
 
-    /// Starts `future` in the slot `permit` holds.
-    pub(crate) fn start<F>(&self, permit: SemaphoreGuardArc, future: F) -> GreenThread<F::Output>
+    /// Waits in line for a slot, as long as it takes or until `timeout`
+    /// (`None` then). A spawner that leaves the line without one may have
+    /// left the pool idle: `waitall` is told.
+    async fn wait_for_slot(&self, timeout: Option<Duration>) -> Option<Slot> {
+        let line = InLine::enter(&self.slots);
+        let permit = match timeout {
+            None => Some(self.slots.permits.acquire_arc().await),
+            Some(timeout) => self.slots.permits.acquire_arc_timeout(timeout).await,
+        }?;
+        line.served();
+        Some(Slot::of(permit, &self.slots))
+    }
+
+    /// Starts `future` in `slot`.
+    pub(crate) fn start<F>(&self, slot: Slot, future: F) -> GreenThread<F::Output>
     where
         F: Future,
         H: Spawner<Pooled<F>>,
@@ -310,29 +317,21 @@ impl<H> GreenPool<H> {
         // or killed (at once if it had not started, as eventlet's `kill`
         // ends it). A link runs then, as eventlet's pool links
         // `_spawn_done`; a greenthread that ended already runs it at once.
-        let slot = Slot::taken(&self.slots);
-        permit.forget();
-        let thread = self.hub.spawn(Pooled::new(future, &self.slots, None));
+        let thread = self.hub.spawn(Pooled::marking(future, &self.slots));
         thread.link(move |_| drop(slot));
         thread
     }
 
-    /// Starts `future` in the slot `permit` holds, for a handle the caller
-    /// keeps to itself (imap's): nobody else can kill it, so its slot is
-    /// freed when its future is dropped (before its end is reported), with
-    /// no link to pay for.
-    pub(crate) fn start_unshared<F>(
-        &self,
-        permit: SemaphoreGuardArc,
-        future: F,
-    ) -> GreenThread<F::Output>
+    /// Starts `future` in `slot`, for a handle the caller keeps to itself
+    /// (imap's): nobody else can kill it, so its slot is freed when its
+    /// future is dropped (before its end is reported), with no link to pay
+    /// for.
+    pub(crate) fn start_unshared<F>(&self, slot: Slot, future: F) -> GreenThread<F::Output>
     where
         F: Future,
         H: Spawner<Pooled<F>>,
     {
-        let slot = Slot::taken(&self.slots);
-        permit.forget();
-        self.hub.spawn(Pooled::new(future, &self.slots, Some(slot)))
+        self.hub.spawn(Pooled::holding(future, slot))
     }
 
     /// A spawn from one of this pool's own greenthreads into the full pool.

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use event_listener::{Event, EventListener, Listener};
 use event_listener_strategy::{EventListenerFuture, Strategy};
-use greensem::Semaphore;
+use greensem::{Semaphore, SemaphoreGuardArc};
 use pin_project_lite::pin_project;
 
 /// The slots of one pool.
@@ -155,8 +155,10 @@ fn signed(count: usize) -> isize {
 pub(crate) struct Slot(Arc<Slots>);
 
 impl Slot {
-    /// Takes over a permit already taken from `slots.permits`.
-    pub(crate) fn taken(slots: &Arc<Slots>) -> Slot {
+    /// Takes over `permit`, a permit of `slots.permits`: from here it goes
+    /// back through `free_one`, which pays a debt first.
+    pub(crate) fn of(permit: SemaphoreGuardArc, slots: &Arc<Slots>) -> Slot {
+        permit.forget();
         Slot(slots.clone())
     }
 }
@@ -185,17 +187,32 @@ pin_project! {
     pub struct Pooled<F> {
         #[pin]
         future: F,
-        pool: Arc<Slots>,
-        slot: Option<Slot>,
+        owner: Owner,
     }
 }
 
+/// What a pooled future keeps of its pool.
+enum Owner {
+    /// The slot itself, freed when the future is dropped.
+    Holds(Slot),
+    /// Only the pool, to mark it: a link frees the slot.
+    Marks(Arc<Slots>),
+}
+
 impl<F> Pooled<F> {
-    pub(crate) fn new(future: F, pool: &Arc<Slots>, slot: Option<Slot>) -> Self {
+    /// A future that frees `slot` when it is dropped.
+    pub(crate) fn holding(future: F, slot: Slot) -> Self {
         Pooled {
             future,
-            pool: pool.clone(),
-            slot,
+            owner: Owner::Holds(slot),
+        }
+    }
+
+    /// A future of `slots`' pool whose slot something else frees.
+    pub(crate) fn marking(future: F, slots: &Arc<Slots>) -> Self {
+        Pooled {
+            future,
+            owner: Owner::Marks(slots.clone()),
         }
     }
 }
@@ -205,7 +222,10 @@ impl<F: Future> Future for Pooled<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let outer = OWN_POOL.with(|own| own.replace(Arc::as_ptr(this.pool)));
+        let pool = match this.owner {
+            Owner::Holds(Slot(slots)) | Owner::Marks(slots) => Arc::as_ptr(slots),
+        };
+        let outer = OWN_POOL.with(|own| own.replace(pool));
         // Put back even if the future panics: the next greenthread polled
         // on this thread is not this pool's.
         let _restore = Restore(outer);
