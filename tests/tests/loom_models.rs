@@ -198,9 +198,10 @@ fn loom_queue_rendezvous_with_a_cancelled_putter() {
 }
 
 #[test]
-fn loom_queue_putter_waiting_for_room_races_a_lock_free_get() {
-    // The get frees room without the lock, then looks for waiting putters;
-    // the putter joins the line, then looks for room. One must see the other.
+fn loom_queue_putter_waiting_for_room_races_a_get() {
+    // The get frees room and moves a waiting putter's item in; the putter
+    // looks for room, then joins the line. Whichever comes first, the item
+    // goes in exactly once and the putter learns it.
     loom::model(|| {
         let queue = Arc::new(Queue::bounded(1));
         queue.try_put(0).unwrap();

@@ -11,10 +11,6 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, VecDeque};
 use std::fmt;
-use std::sync::atomic::Ordering::SeqCst;
-
-use crate::ring::Ring;
-use crate::sync::{AtomicBool, AtomicUsize, Mutex, lock};
 
 mod sealed {
     pub trait Sealed {}
@@ -22,8 +18,10 @@ mod sealed {
 
 /// How a queue stores its items. Sealed: the crate's three are all there is.
 ///
-/// A buffer is shared and keeps its own bound, so that puts and gets that
-/// need not wait reach it without taking the queue's lock.
+/// A buffer is plain storage, kept under the queue's lock with the rest of
+/// its state; the queue checks its bound. It allocates as it fills and keeps
+/// its room, so an idle queue costs no more than its struct, and a queue in
+/// steady use allocates nothing.
 ///
 /// ```
 /// fn stored_in<B: greenqueue::buffer::Buffer<u8>>(_: &greenqueue::futures::Get<'_, u8, B>) {}
@@ -31,25 +29,24 @@ mod sealed {
 /// stored_in(&queue.get());
 /// ```
 pub trait Buffer<T>: sealed::Sealed {
-    /// Stores `item` if there is room, else hands it back.
+    /// An empty buffer, with nothing allocated.
     #[doc(hidden)]
-    fn try_push(&self, item: T) -> Result<(), T>;
+    fn empty() -> Self;
+    #[doc(hidden)]
+    fn push(&mut self, item: T);
     /// Stores `item` as the oldest item (first out of a FIFO, last out of a
-    /// LIFO, first among equals), past the bound if need be: the item of a
-    /// getter that left before taking it comes back this way.
+    /// LIFO, first among equals): the item of a getter that left before
+    /// taking it comes back this way.
     #[doc(hidden)]
-    fn push_oldest(&self, item: T);
+    fn push_oldest(&mut self, item: T);
     #[doc(hidden)]
-    fn pop(&self) -> Option<T>;
+    fn pop(&mut self) -> Option<T>;
     #[doc(hidden)]
     fn len(&self) -> usize;
     #[doc(hidden)]
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    /// Called under the queue's lock; drops nothing.
-    #[doc(hidden)]
-    fn resize(&self, capacity: Option<usize>);
 }
 
 /// First in, first out: [`Queue`](crate::Queue) and [`LightQueue`](crate::LightQueue).
@@ -58,31 +55,7 @@ pub trait Buffer<T>: sealed::Sealed {
 /// let _: greenqueue::futures::Get<'_, u8, greenqueue::buffer::Fifo<u8>> =
 ///     greenqueue::Queue::new().get();
 /// ```
-pub struct Fifo<T> {
-    /// Lock-free; bounded, when it is, by the capacity the queue was made
-    /// with.
-    ring: Ring<T>,
-    /// The queue's capacity (`usize::MAX`: unbounded).
-    capacity: AtomicUsize,
-    /// The capacity differs from the ring's bound (after a resize, or past
-    /// [`RING_AT_MOST`]): pushes count the items under `overflow`'s lock.
-    counted: AtomicBool,
-    /// Items that did not fit the ring after a resize grew the queue past
-    /// it, oldest first: all of them leave after the ring's.
-    overflow: Mutex<Spill<T>>,
-    /// `overflow` has items, so pushes line up behind them.
-    overflowing: AtomicBool,
-    /// `Spill::returned` has items, so pops look there first.
-    returning: AtomicBool,
-}
-
-/// What a `Fifo` keeps outside its ring, under one lock.
-struct Spill<T> {
-    /// Items handed back by getters that left: older than the ring's.
-    returned: VecDeque<T>,
-    /// Items past the ring after a resize: newer than the ring's.
-    overflow: VecDeque<T>,
-}
+pub struct Fifo<T>(VecDeque<T>);
 
 /// Last in, first out: [`LifoQueue`](crate::LifoQueue).
 ///
@@ -90,7 +63,7 @@ struct Spill<T> {
 /// let _: greenqueue::futures::Get<'_, u8, greenqueue::buffer::Lifo<u8>> =
 ///     greenqueue::LifoQueue::new().get();
 /// ```
-pub struct Lifo<T>(Mutex<Bounded<Vec<T>>>);
+pub struct Lifo<T>(Vec<T>);
 
 /// Smallest first, first in first out among equal items:
 /// [`PriorityQueue`](crate::PriorityQueue).
@@ -99,15 +72,7 @@ pub struct Lifo<T>(Mutex<Bounded<Vec<T>>>);
 /// let _: greenqueue::futures::Get<'_, u8, greenqueue::buffer::Priority<u8>> =
 ///     greenqueue::PriorityQueue::new().get();
 /// ```
-pub struct Priority<T: Ord>(Mutex<Bounded<Ranking<T>>>);
-
-/// The items of a locked buffer and the queue's capacity.
-struct Bounded<S> {
-    items: S,
-    capacity: Option<usize>,
-}
-
-struct Ranking<T: Ord> {
+pub struct Priority<T: Ord> {
     heap: BinaryHeap<Reverse<Ranked<T>>>,
     /// Arrival number, so that equal items leave in arrival order.
     next: u64,
@@ -146,199 +111,69 @@ impl<T: Ord> Ord for Ranked<T> {
     }
 }
 
-/// A bounded queue reserves room for this many items at most up front; past
-/// that its buffer grows as it fills.
-const RESERVE_AT_MOST: usize = 1024;
-
-/// The largest capacity a `Fifo`'s ring is allocated for up front; a larger
-/// queue takes an unbounded ring that grows as it fills, and counts.
-const RING_AT_MOST: usize = 1 << 12;
-
-fn reserve(capacity: Option<usize>) -> usize {
-    capacity.map_or(0, |capacity| capacity.min(RESERVE_AT_MOST))
-}
-
-/// `Fifo::capacity` of an unbounded queue.
-const UNBOUNDED: usize = usize::MAX;
-
-impl<T> Fifo<T> {
-    pub(crate) fn new(capacity: Option<usize>) -> Self {
-        let ring_bound = capacity.filter(|&capacity| (1..=RING_AT_MOST).contains(&capacity));
-        Fifo {
-            ring: Ring::new(ring_bound),
-            capacity: AtomicUsize::new(capacity.unwrap_or(UNBOUNDED)),
-            counted: AtomicBool::new(ring_bound != capacity),
-            overflow: Mutex::new(Spill {
-                returned: VecDeque::new(),
-                overflow: VecDeque::new(),
-            }),
-            overflowing: AtomicBool::new(false),
-            returning: AtomicBool::new(false),
-        }
-    }
-}
-
-impl<T> Lifo<T> {
-    pub(crate) fn new(capacity: Option<usize>) -> Self {
-        Lifo(Mutex::new(Bounded {
-            items: Vec::with_capacity(reserve(capacity)),
-            capacity,
-        }))
-    }
-}
-
-impl<T: Ord> Priority<T> {
-    pub(crate) fn new(capacity: Option<usize>) -> Self {
-        Priority(Mutex::new(Bounded {
-            items: Ranking {
-                heap: BinaryHeap::with_capacity(reserve(capacity)),
-                next: FIRST_ARRIVAL,
-                oldest: FIRST_ARRIVAL,
-            },
-            capacity,
-        }))
-    }
-}
-
-impl<S> Bounded<S> {
-    fn has_room(&self, len: usize) -> bool {
-        self.capacity.is_none_or(|capacity| len < capacity)
-    }
-}
-
 impl<T> sealed::Sealed for Fifo<T> {}
 impl<T> sealed::Sealed for Lifo<T> {}
 impl<T: Ord> sealed::Sealed for Priority<T> {}
 
 impl<T> Buffer<T> for Fifo<T> {
-    fn try_push(&self, item: T) -> Result<(), T> {
-        if !self.counted.load(SeqCst) && !self.overflowing.load(SeqCst) {
-            // The ring's bound is the queue's: a full ring is a full queue.
-            return self.ring.push(item);
-        }
-        let capacity = self.capacity.load(SeqCst);
-        if self.ring.len() >= capacity {
-            // Full without counting the overflow (a rendezvous always is).
-            return Err(item);
-        }
-        let mut spill = lock(&self.overflow);
-        let overflow = &mut spill.overflow;
-        // Gets only shrink this count, and the other counted pushes wait for
-        // the lock: room seen here stays.
-        if self.ring.len() + overflow.len() >= capacity {
-            return Err(item);
-        }
-        if overflow.is_empty() {
-            // Nothing waits ahead of this item: the ring may have room.
-            let Err(item) = self.ring.push(item) else {
-                return Ok(());
-            };
-            self.overflowing.store(true, SeqCst);
-            overflow.push_back(item);
-        } else {
-            overflow.push_back(item);
-        }
-        Ok(())
+    fn empty() -> Self {
+        Fifo(VecDeque::new())
     }
-
-    fn push_oldest(&self, item: T) {
-        let mut spill = lock(&self.overflow);
-        spill.returned.push_back(item);
-        self.returning.store(true, SeqCst);
+    fn push(&mut self, item: T) {
+        self.0.push_back(item);
     }
-
-    fn pop(&self) -> Option<T> {
-        if self.returning.load(SeqCst) {
-            let mut spill = lock(&self.overflow);
-            if let Some(item) = spill.returned.pop_front() {
-                self.returning.store(!spill.returned.is_empty(), SeqCst);
-                return Some(item);
-            }
-        }
-        // The ring's items are older than the overflow's: pushes go behind
-        // the overflow while it has items, and back to the ring once it has
-        // none.
-        if let Some(item) = self.ring.pop() {
-            return Some(item);
-        }
-        if !self.overflowing.load(SeqCst) {
-            return None;
-        }
-        let mut spill = lock(&self.overflow);
-        let item = self.ring.pop().or_else(|| spill.overflow.pop_front());
-        if spill.overflow.is_empty() {
-            self.overflowing.store(false, SeqCst);
-        }
-        item
+    fn push_oldest(&mut self, item: T) {
+        self.0.push_front(item);
     }
-
+    fn pop(&mut self) -> Option<T> {
+        self.0.pop_front()
+    }
     fn len(&self) -> usize {
-        let spill = lock(&self.overflow);
-        self.ring.len() + spill.overflow.len() + spill.returned.len()
-    }
-
-    fn resize(&self, capacity: Option<usize>) {
-        let capacity = capacity.unwrap_or(UNBOUNDED);
-        self.capacity.store(capacity, SeqCst);
-        let ring_bound = self.ring.capacity().unwrap_or(UNBOUNDED);
-        self.counted.store(capacity != ring_bound, SeqCst);
+        self.0.len()
     }
 }
 
 impl<T> Buffer<T> for Lifo<T> {
-    fn try_push(&self, item: T) -> Result<(), T> {
-        let mut lifo = lock(&self.0);
-        if !lifo.has_room(lifo.items.len()) {
-            return Err(item);
-        }
-        lifo.items.push(item);
-        Ok(())
+    fn empty() -> Self {
+        Lifo(Vec::new())
     }
-    fn push_oldest(&self, item: T) {
-        lock(&self.0).items.insert(0, item);
+    fn push(&mut self, item: T) {
+        self.0.push(item);
     }
-    fn pop(&self) -> Option<T> {
-        lock(&self.0).items.pop()
+    fn push_oldest(&mut self, item: T) {
+        self.0.insert(0, item);
+    }
+    fn pop(&mut self) -> Option<T> {
+        self.0.pop()
     }
     fn len(&self) -> usize {
-        lock(&self.0).items.len()
-    }
-    fn resize(&self, capacity: Option<usize>) {
-        lock(&self.0).capacity = capacity;
+        self.0.len()
     }
 }
 
 impl<T: Ord> Buffer<T> for Priority<T> {
-    fn try_push(&self, item: T) -> Result<(), T> {
-        let mut priority = lock(&self.0);
-        if !priority.has_room(priority.items.heap.len()) {
-            return Err(item);
+    fn empty() -> Self {
+        Priority {
+            heap: BinaryHeap::new(),
+            next: FIRST_ARRIVAL,
+            oldest: FIRST_ARRIVAL,
         }
-        let ranking = &mut priority.items;
-        let arrival = ranking.next;
-        ranking.next += 1;
-        ranking.heap.push(Reverse(Ranked { item, arrival }));
-        Ok(())
     }
-    fn push_oldest(&self, item: T) {
-        let mut priority = lock(&self.0);
-        let ranking = &mut priority.items;
-        ranking.oldest -= 1;
-        let arrival = ranking.oldest;
-        ranking.heap.push(Reverse(Ranked { item, arrival }));
+    fn push(&mut self, item: T) {
+        let arrival = self.next;
+        self.next += 1;
+        self.heap.push(Reverse(Ranked { item, arrival }));
     }
-    fn pop(&self) -> Option<T> {
-        lock(&self.0)
-            .items
-            .heap
-            .pop()
-            .map(|Reverse(ranked)| ranked.item)
+    fn push_oldest(&mut self, item: T) {
+        self.oldest -= 1;
+        let arrival = self.oldest;
+        self.heap.push(Reverse(Ranked { item, arrival }));
+    }
+    fn pop(&mut self) -> Option<T> {
+        self.heap.pop().map(|Reverse(ranked)| ranked.item)
     }
     fn len(&self) -> usize {
-        lock(&self.0).items.heap.len()
-    }
-    fn resize(&self, capacity: Option<usize>) {
-        lock(&self.0).capacity = capacity;
+        self.heap.len()
     }
 }
 

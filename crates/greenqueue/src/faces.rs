@@ -12,7 +12,7 @@ macro_rules! queue_faces {
             /// assert_eq!(queue.maxsize(), None);
             /// ```
             pub fn new() -> Self {
-                $ty { core: $crate::core::Core::new($crate::buffer::$buffer::new(None), None, Self::TRACKED) }
+                $ty { core: $crate::core::Core::new(None, Self::TRACKED) }
             }
 
             /// A queue that holds at most `maxsize` items; `put` waits for room.
@@ -27,7 +27,7 @@ macro_rules! queue_faces {
             /// assert!(queue.try_put(3).is_err());
             /// ```
             pub fn bounded(maxsize: usize) -> Self {
-                $ty { core: $crate::core::Core::new($crate::buffer::$buffer::new(Some(maxsize)), Some(maxsize), Self::TRACKED) }
+                $ty { core: $crate::core::Core::new(Some(maxsize), Self::TRACKED) }
             }
 
             /// Puts `item`, waiting for room (or, for a rendezvous, for a

@@ -38,16 +38,13 @@
 //! [`get_blocking_timeout`](Queue::get_blocking_timeout)) return such an
 //! item instead, so they keep every consumer's order.
 //!
-//! A put that finds room and a get that finds an item take no queue lock:
-//! `Queue` and `LightQueue` keep their items in concurrent-queue's lock-free
-//! ring, sized up front for a capacity of up to 4096 and growing as it fills
-//! when unbounded (a larger bound, or one `resize` changed, is checked under
-//! a small lock of the buffer's own on each put); `LifoQueue` and
-//! `PriorityQueue` keep theirs under such a lock. So producers and consumers
-//! on different threads don't queue up behind one lock. Waiting is decided
-//! under the queue's lock, where each waiting getter and putter keeps its
-//! waker in its place in line: a wait allocates nothing, and a wake-up goes
-//! to exactly the waiter it is for.
+//! Everything a queue holds (its items, its waiting getters and putters, its
+//! task count) is under one lock, a spin lock held only for a few
+//! instructions: a put or get that need not wait is one lock, a push or pop
+//! and an unlock. Each waiting getter and putter keeps its waker in its place
+//! in line, so a wait allocates nothing and a wake-up goes to exactly the
+//! waiter it is for, after the lock is let go. Buffers allocate as they fill
+//! and keep their room: an empty queue allocates nothing.
 //!
 //! # Timed waits
 //!
@@ -66,10 +63,9 @@ mod faces;
 pub mod futures;
 mod lifo;
 mod light;
+mod lock;
 mod priority;
 mod queue;
-mod ring;
-mod sync;
 
 pub use error::{Empty, Full, TaskDoneTooManyTimes};
 pub use lifo::LifoQueue;
