@@ -68,6 +68,8 @@ struct State<T, B> {
     /// Putters whose item was taken: done, they only need to learn it.
     accepted: Vec<u64>,
     next_id: u64,
+    /// Who to wake once the lock is let go.
+    wakeups: Wakeups,
 }
 
 /// A waiting getter's place in line, the item handed to it, and where to
@@ -85,37 +87,77 @@ struct Putter<T> {
     waker: Option<Waker>,
 }
 
-/// Wakers to call once the lock is let go. Declared before the guard in each
-/// operation, so that it drops (and wakes) after the guard unlocks, on
-/// return and on unwinding alike. Every operation but a resize wakes at most
-/// one waiter: `first` holds it, and the `Vec` is only made for more.
+/// Wakers to call once the lock is let go, queued by the operation that
+/// holds it; [`Locked`] calls them after unlocking. Every operation but a
+/// resize wakes at most one waiter: `first` holds it, and `rest` (which
+/// keeps no room between operations) the others.
 #[derive(Default)]
 struct Wakeups {
     first: Option<Waker>,
-    rest: Option<Vec<Waker>>,
+    rest: Vec<Waker>,
 }
 
 impl Wakeups {
+    #[inline]
     fn add(&mut self, waker: Option<Waker>) {
         let Some(waker) = waker else { return };
         if self.first.is_none() {
             self.first = Some(waker);
         } else {
-            self.rest.get_or_insert_with(Vec::new).push(waker);
+            self.rest.push(waker);
         }
     }
 }
 
-impl Drop for Wakeups {
+/// The queue's state, locked. Dropped, it unlocks, then wakes whoever the
+/// operation queued in `State::wakeups`: a wake-up runs the executor's code,
+/// perhaps a thread unpark, which must not hold up every other user of the
+/// queue. Unwinding (an item's `Ord` panicked) wakes them too.
+struct Locked<'a, T, B> {
+    /// `None` only inside `drop`.
+    guard: Option<QueueGuard<'a, State<T, B>>>,
+}
+
+impl<T, B> Locked<'_, T, B> {
+    #[cold]
+    fn unlock_and_wake(mut guard: QueueGuard<'_, State<T, B>>) {
+        let first = guard.wakeups.first.take();
+        let rest = if guard.wakeups.rest.is_empty() {
+            Vec::new()
+        } else {
+            std::mem::take(&mut guard.wakeups.rest)
+        };
+        drop(guard);
+        if let Some(waker) = first {
+            waker.wake();
+        }
+        rest.into_iter().for_each(Waker::wake);
+    }
+}
+
+impl<T, B> Drop for Locked<'_, T, B> {
     #[inline]
     fn drop(&mut self) {
-        // Most operations wake nobody: one test, then nothing.
-        if let Some(waker) = self.first.take() {
-            waker.wake();
-            for waker in self.rest.take().into_iter().flatten() {
-                waker.wake();
-            }
+        let Some(guard) = self.guard.take() else {
+            return;
+        };
+        if guard.wakeups.first.is_some() {
+            Self::unlock_and_wake(guard);
         }
+    }
+}
+
+impl<T, B> std::ops::Deref for Locked<'_, T, B> {
+    type Target = State<T, B>;
+
+    fn deref(&self) -> &State<T, B> {
+        self.guard.as_deref().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl<T, B> std::ops::DerefMut for Locked<'_, T, B> {
+    fn deref_mut(&mut self) -> &mut State<T, B> {
+        self.guard.as_deref_mut().unwrap_or_else(|| unreachable!())
     }
 }
 
@@ -154,11 +196,11 @@ impl<T, B: Buffer<T>> State<T, B> {
 
     /// Puts `item` now if it can: into the first empty getter slot, else
     /// into the buffer if there is room and no putter waits ahead of it.
-    fn put_now(&mut self, item: T, wakeups: &mut Wakeups) -> Result<(), T> {
+    fn put_now(&mut self, item: T) -> Result<(), T> {
         if self.empty_slots() > 0 {
             // Nothing is available (the invariant): this item is the next one out.
             self.count_put();
-            self.hand_to_getter(item, wakeups);
+            self.hand_to_getter(item);
             return Ok(());
         }
         if !self.putters.is_empty() || !self.has_room() {
@@ -172,22 +214,22 @@ impl<T, B: Buffer<T>> State<T, B> {
     /// The next item: a buffered one, else a waiting putter's (a
     /// rendezvous). Moves waiting putters' items into the room it frees.
     /// `None` while getters wait, since then nothing is available.
-    fn take_next(&mut self, wakeups: &mut Wakeups) -> Option<T> {
+    fn take_next(&mut self) -> Option<T> {
         let item = if let Some(item) = self.items.pop() {
             item
         } else {
             let Putter { id, item, waker } = self.putters.pop_front()?;
             self.count_put();
-            self.accept(id, waker, wakeups);
+            self.accept(id, waker);
             item
         };
-        self.refill(wakeups);
+        self.refill();
         Some(item)
     }
 
     /// Moves waiting putters' items into the buffer while there is room, in
     /// arrival order.
-    fn refill(&mut self, wakeups: &mut Wakeups) {
+    fn refill(&mut self) {
         while self.has_room() {
             let Some(Putter { id, item, waker }) = self.putters.pop_front() else {
                 return;
@@ -195,7 +237,7 @@ impl<T, B: Buffer<T>> State<T, B> {
             // Accepted before the push, which may panic (an item's `Ord`)
             // with the item already in the heap.
             self.count_put();
-            self.accept(id, waker, wakeups);
+            self.accept(id, waker);
             self.items.push(item);
         }
     }
@@ -203,39 +245,39 @@ impl<T, B: Buffer<T>> State<T, B> {
     /// Restores the invariant after the capacity changed: room goes to
     /// waiting putters, and available items to getters with empty slots,
     /// both in arrival order.
-    fn settle(&mut self, wakeups: &mut Wakeups) {
-        self.refill(wakeups);
+    fn settle(&mut self) {
+        self.refill();
         while self.empty_slots() > 0 {
-            let Some(item) = self.take_next(wakeups) else {
+            let Some(item) = self.take_next() else {
                 return;
             };
-            self.hand_to_getter(item, wakeups);
+            self.hand_to_getter(item);
         }
     }
 
     /// Writes `item` (counted) into the first empty slot; its getter is woken.
-    fn hand_to_getter(&mut self, item: T, wakeups: &mut Wakeups) {
+    fn hand_to_getter(&mut self, item: T) {
         let slot = &mut self.getters[self.served];
         slot.item = Some(item);
-        wakeups.add(slot.waker.take());
+        self.wakeups.add(slot.waker.take());
         self.served += 1;
     }
 
     /// Passes on the item of a getter that left before taking it: to the
     /// next getter with an empty slot, else back as the oldest item (past
     /// the bound if need be).
-    fn give_back(&mut self, item: T, wakeups: &mut Wakeups) {
+    fn give_back(&mut self, item: T) {
         if self.empty_slots() > 0 {
-            self.hand_to_getter(item, wakeups);
+            self.hand_to_getter(item);
         } else {
             self.items.push_oldest(item);
         }
     }
 
     /// Tells the putter `id` that its item is in; it is woken.
-    fn accept(&mut self, id: u64, waker: Option<Waker>, wakeups: &mut Wakeups) {
+    fn accept(&mut self, id: u64, waker: Option<Waker>) {
         self.accepted.push(id);
-        wakeups.add(waker);
+        self.wakeups.add(waker);
     }
 
     /// Whether the putter `id` was accepted; it stops being so.
@@ -249,14 +291,36 @@ impl<T, B: Buffer<T>> State<T, B> {
 
     /// Takes the item handed to getter `id`, which then stops waiting.
     fn take_handed(&mut self, id: u64) -> Option<T> {
-        let at = self
-            .getters
-            .iter()
-            .take(self.served)
-            .position(|slot| slot.id == id)?;
-        let slot = self.getters.remove(at)?;
+        if self.served == 0 {
+            return None;
+        }
+        // Almost always the first: getters are served in arrival order, and
+        // the first served is usually the first to run.
+        let slot = if self.getters.front().is_some_and(|slot| slot.id == id) {
+            self.getters.pop_front()
+        } else {
+            let at = self
+                .getters
+                .iter()
+                .take(self.served)
+                .position(|slot| slot.id == id)?;
+            self.getters.remove(at)
+        }?;
         self.served -= 1;
         slot.item
+    }
+
+    /// Takes putter `id` out of line: `Err` with its item if it was still
+    /// waiting, `Ok` if its item was taken.
+    fn leave_putters(&mut self, id: u64) -> Result<(), T> {
+        if self.take_acceptance(id) {
+            return Ok(());
+        }
+        let at = self.putters.iter().position(|putter| putter.id == id);
+        match at.and_then(|at| self.putters.remove(at)) {
+            Some(putter) => Err(putter.item),
+            None => unreachable!("a waiting putter is either accepted or in line"),
+        }
     }
 
     /// Takes getter `id` out of line, with the item handed to it, if any.
@@ -284,25 +348,26 @@ impl<T, B: Buffer<T>> Core<T, B> {
                 putters: VecDeque::new(),
                 accepted: Vec::new(),
                 next_id: 0,
+                wakeups: Wakeups::default(),
             }),
             joined: Event::new(),
         }
     }
 
-    fn lock(&self) -> QueueGuard<'_, State<T, B>> {
-        self.state.lock()
+    fn lock(&self) -> Locked<'_, T, B> {
+        Locked {
+            guard: Some(self.state.lock()),
+        }
     }
 
     pub(crate) fn try_put(&self, item: T) -> Result<(), Full<T>> {
-        let mut wakeups = Wakeups::default();
         let mut state = self.lock();
-        state.put_now(item, &mut wakeups).map_err(Full)
+        state.put_now(item).map_err(Full)
     }
 
     pub(crate) fn try_get(&self) -> Option<T> {
-        let mut wakeups = Wakeups::default();
         let mut state = self.lock();
-        state.take_next(&mut wakeups)
+        state.take_next()
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -328,10 +393,9 @@ impl<T, B: Buffer<T>> Core<T, B> {
     /// Sets the capacity; a larger one takes waiting putters' items in, in
     /// arrival order, as far as the new room goes. Nothing is dropped.
     pub(crate) fn resize(&self, capacity: Option<usize>) {
-        let mut wakeups = Wakeups::default();
         let mut state = self.lock();
         state.capacity = capacity;
-        state.settle(&mut wakeups);
+        state.settle();
     }
 
     pub(crate) fn unfinished_tasks(&self) -> usize {
@@ -396,7 +460,6 @@ impl<T, B: Buffer<T>> Future for GetInner<'_, T, B> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         let this = self.get_mut();
-        let mut wakeups = Wakeups::default();
         let mut state = this.core.lock();
         if let Some(id) = this.id {
             if let Some(item) = state.take_handed(id) {
@@ -410,7 +473,7 @@ impl<T, B: Buffer<T>> Future for GetInner<'_, T, B> {
             }
             return Poll::Pending;
         }
-        if let Some(item) = state.take_next(&mut wakeups) {
+        if let Some(item) = state.take_next() {
             return Poll::Ready(item);
         }
         let id = state.next_id();
@@ -428,10 +491,9 @@ impl<T, B: Buffer<T>> Drop for GetInner<'_, T, B> {
     #[inline]
     fn drop(&mut self) {
         let Some(id) = self.id else { return };
-        let mut wakeups = Wakeups::default();
         let mut state = self.core.lock();
         if let Some(item) = state.leave_getters(id) {
-            state.give_back(item, &mut wakeups);
+            state.give_back(item);
         }
     }
 }
@@ -466,15 +528,7 @@ impl<'a, T, B: Buffer<T>> PutInner<'a, T, B> {
         let Some(id) = self.id.take() else {
             return Ok(());
         };
-        let mut state = self.core.lock();
-        if state.take_acceptance(id) {
-            return Ok(());
-        }
-        let at = state.putters.iter().position(|putter| putter.id == id);
-        match at.and_then(|at| state.putters.remove(at)) {
-            Some(putter) => Err(putter.item),
-            None => unreachable!("a waiting putter is either accepted or in line"),
-        }
+        self.core.lock().leave_putters(id)
     }
 }
 
@@ -483,10 +537,9 @@ impl<T, B: Buffer<T>> Future for PutInner<'_, T, B> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        let mut wakeups = Wakeups::default();
         let mut state = this.core.lock();
         if let Some(item) = this.item.take() {
-            let Err(item) = state.put_now(item, &mut wakeups) else {
+            let Err(item) = state.put_now(item) else {
                 return Poll::Ready(());
             };
             let id = state.next_id();
@@ -515,8 +568,11 @@ impl<T, B: Buffer<T>> Future for PutInner<'_, T, B> {
 impl<T, B: Buffer<T>> Drop for PutInner<'_, T, B> {
     #[inline]
     fn drop(&mut self) {
-        // A put dropped before its item was taken takes the item with it.
-        drop(self.withdraw());
+        // A put dropped before its item was taken takes the item with it
+        // (its own, if it never waited, drops with it).
+        if let Some(id) = self.id {
+            drop(self.core.lock().leave_putters(id));
+        }
     }
 }
 
