@@ -17,7 +17,7 @@ use criterion::{
     BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime,
 };
 use futures_lite::future;
-use greenqueue::{LightQueue, PriorityQueue, Queue};
+use greenqueue::{LifoQueue, LightQueue, PriorityQueue, Queue};
 
 const ITEMS: u64 = 1 << 20;
 const CAPACITY: usize = 1024;
@@ -223,6 +223,29 @@ macro_rules! ping_pong {
 fn ping_pong(c: &mut Criterion) {
     let mut group = bench_group(c, "queue_ping_pong_bounded_1", ROUND_TRIPS);
     contenders!(ping_pong, group, shared, bounded(1));
+    // The other disciplines' waiting paths: the same hand-off code, another
+    // buffer (and the priority peer on the same shape).
+    ping_pong!(
+        group,
+        "greenqueue::LifoQueue",
+        shared(LifoQueue::bounded(1)),
+        |tx, i| tx.put(i).await,
+        |rx| rx.get().await
+    );
+    ping_pong!(
+        group,
+        "greenqueue::PriorityQueue",
+        shared(PriorityQueue::bounded(1)),
+        |tx, i| tx.put(i).await,
+        |rx| rx.get().await
+    );
+    ping_pong!(
+        group,
+        "async-priority-channel",
+        async_priority_channel::bounded(1),
+        |tx, i| tx.send(i, i).await.unwrap(),
+        |rx| rx.recv().await.unwrap()
+    );
     group.finish();
 
     let mut group = bench_group(c, "queue_ping_pong_rendezvous", ROUND_TRIPS);
