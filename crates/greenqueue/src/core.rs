@@ -122,16 +122,16 @@ impl<T, B> Locked<'_, T, B> {
     #[cold]
     fn unlock_and_wake(mut guard: QueueGuard<'_, State<T, B>>) {
         let first = guard.wakeups.first.take();
-        let rest = if guard.wakeups.rest.is_empty() {
-            Vec::new()
+        if guard.wakeups.rest.is_empty() {
+            drop(guard);
+            if let Some(waker) = first {
+                waker.wake();
+            }
         } else {
-            std::mem::take(&mut guard.wakeups.rest)
-        };
-        drop(guard);
-        if let Some(waker) = first {
-            waker.wake();
+            let rest = std::mem::take(&mut guard.wakeups.rest);
+            drop(guard);
+            first.into_iter().chain(rest).for_each(Waker::wake);
         }
-        rest.into_iter().for_each(Waker::wake);
     }
 }
 
@@ -256,6 +256,7 @@ impl<T, B: Buffer<T>> State<T, B> {
     }
 
     /// Writes `item` (counted) into the first empty slot; its getter is woken.
+    #[inline]
     fn hand_to_getter(&mut self, item: T) {
         let slot = &mut self.getters[self.served];
         slot.item = Some(item);
@@ -290,6 +291,7 @@ impl<T, B: Buffer<T>> State<T, B> {
     }
 
     /// Takes the item handed to getter `id`, which then stops waiting.
+    #[inline]
     fn take_handed(&mut self, id: u64) -> Option<T> {
         if self.served == 0 {
             return None;
