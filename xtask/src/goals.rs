@@ -160,10 +160,12 @@ const GOALS: &[Goal] = &[
         workload: "event_broadcast_1000",
         ours: "greenevent::Event",
         against: &["tokio::sync::Notify"],
-        target: 1.1,
-        why: "each waiter is an event-listener listener, allocated, linked and woken one by \
-              one under event-listener's lock, and bare event-listener is already 1.3x Notify, \
-              whose waiters live in the futures and are woken in batches",
+        // The Event issue asked for 1.1x; the performance issue for at or
+        // below Notify.
+        target: 1.0,
+        why: "each woken waiter takes the event's std mutex to clone the value (two atomic \
+              read-modify-writes), where Notify's woken future reads an atomic; the queue's spin \
+              lock (one) is private to greenqueue, and sharing it means a crate of its own",
     },
     Goal {
         workload: "timeout_overhead",
