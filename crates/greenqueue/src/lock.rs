@@ -301,12 +301,18 @@ mod tests {
     fn threads_never_lose_an_increment() {
         let counter = SpinLock::new(0_u64);
         std::thread::scope(|s| {
-            for _ in 0..4 {
-                s.spawn(|| {
-                    for _ in 0..100_000 {
-                        *counter.lock() += 1;
-                    }
-                });
+            let threads: Vec<_> = (0..4)
+                .map(|_| {
+                    s.spawn(|| {
+                        for _ in 0..100_000 {
+                            *counter.lock() += 1;
+                        }
+                    })
+                })
+                .collect();
+            // Joined by hand, so that the thread sanitizer sees the joins.
+            for thread in threads {
+                thread.join().unwrap();
             }
         });
         assert_eq!(*counter.lock(), 400_000);

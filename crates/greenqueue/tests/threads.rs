@@ -3,8 +3,8 @@
 //! under the address and thread sanitizers (and `cargo test` runs too).
 //!
 //! Only std threads and this crate: each thread polls its futures itself
-//! with a waker over a flag, and every waker's last owner is the main thread
-//! after the joins. Executors, parkers and `Arc`s dropped across threads
+//! with a waker over a flag, every thread is joined by hand, and every
+//! waker's last owner is the main thread after the joins. Executors, parkers and `Arc`s dropped across threads
 //! synchronize inside the uninstrumented std (futex waits, fences), where
 //! the thread sanitizer cannot see it and reports races that are not there.
 
@@ -66,15 +66,17 @@ fn exchange(cancel_every: Option<u64>) -> Vec<Vec<u64>> {
     // Each thread polls with a flag and waker of its own.
     let mut own = flags.iter().zip(&wakers);
     let received: Vec<Vec<u64>> = std::thread::scope(|s| {
-        for producer in 0..PRODUCERS {
-            let (queue, (flag, waker)) = (&queue, own.next().unwrap());
-            s.spawn(move || {
-                for n in 0..ITEMS_EACH {
-                    flag.0.store(true, SeqCst);
-                    run(queue.put(producer * ITEMS_EACH + n), flag, waker);
-                }
-            });
-        }
+        let producers: Vec<_> = (0..PRODUCERS)
+            .map(|producer| {
+                let (queue, (flag, waker)) = (&queue, own.next().unwrap());
+                s.spawn(move || {
+                    for n in 0..ITEMS_EACH {
+                        flag.0.store(true, SeqCst);
+                        run(queue.put(producer * ITEMS_EACH + n), flag, waker);
+                    }
+                })
+            })
+            .collect();
         let consumers: Vec<_> = (0..CONSUMERS)
             .map(|_| {
                 let (queue, (flag, waker)) = (&queue, own.next().unwrap());
@@ -99,6 +101,13 @@ fn exchange(cancel_every: Option<u64>) -> Vec<Vec<u64>> {
                 })
             })
             .collect();
+        // Every thread is joined by hand: the join is pthread's, which the
+        // thread sanitizer sees, where the scope's own wait for its threads
+        // happens in uninstrumented std (the wakers' last drops here would
+        // then look like races with the threads' wakes).
+        for producer in producers {
+            producer.join().unwrap();
+        }
         consumers
             .into_iter()
             .map(|consumer| consumer.join().unwrap())
