@@ -49,24 +49,16 @@ pub(crate) fn sanitize() -> Result<(), String> {
 
 /// The address sanitizer has no false reports: any report fails the run.
 fn address(krate: &str, tests: &[&str], target: &str, stress_secs: &str) -> Result<(), String> {
-    let target_dir = target_dir("address");
     let envs = [
         ("RUSTC_BOOTSTRAP", "1"),
         ("RUSTFLAGS", "-Zsanitizer=address"),
         ("STRESS_SECS", stress_secs),
     ];
-    let common = [
-        "test",
-        "--release",
-        "--target",
-        target,
-        "--target-dir",
-        &target_dir,
-    ];
-    let mut own = common.to_vec();
+    let common = test_args(target, "address");
+    let mut own: Vec<&str> = common.iter().map(String::as_str).collect();
     own.extend(["-p", krate, "--lib", "--tests"]);
     cargo(&format!("address sanitizer: {krate}"), &own, &envs)?;
-    let mut integration = common.to_vec();
+    let mut integration: Vec<&str> = common.iter().map(String::as_str).collect();
     integration.extend(["-p", "eventlet-tests"]);
     for test in tests {
         integration.extend(["--test", test]);
@@ -81,20 +73,12 @@ fn address(krate: &str, tests: &[&str], target: &str, stress_secs: &str) -> Resu
 }
 
 fn thread(krate: &str, target: &str) -> Result<(), String> {
-    let target_dir = target_dir("thread");
     let step = format!("thread sanitizer: {krate}");
-    let mut command = cargo_command(&[
-        "test",
-        "--release",
-        "--target",
-        target,
-        "--target-dir",
-        &target_dir,
-        "-p",
-        krate,
-        "--lib",
-        "--tests",
-    ]);
+    let mut args: Vec<&str> = Vec::new();
+    let common = test_args(target, "thread");
+    args.extend(common.iter().map(String::as_str));
+    args.extend(["-p", krate, "--lib", "--tests"]);
+    let mut command = cargo_command(&args);
     command.envs([
         ("RUSTC_BOOTSTRAP", "1"),
         (
@@ -182,12 +166,17 @@ fn races(printed: &str) -> Vec<Race<'_>> {
         .collect()
 }
 
-fn target_dir(sanitizer: &str) -> String {
-    workspace_root()
+/// `cargo test` in release, for `target`, in the sanitizer's own target
+/// directory.
+fn test_args(target: &str, sanitizer: &str) -> Vec<String> {
+    let target_dir = workspace_root()
         .join("target")
-        .join(format!("sanitize-{sanitizer}"))
-        .to_string_lossy()
-        .into_owned()
+        .join(format!("sanitize-{sanitizer}"));
+    ["test", "--release", "--target", target, "--target-dir"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain([target_dir.to_string_lossy().into_owned()])
+        .collect()
 }
 
 /// The host's target triple, from `rustc -vV`.

@@ -196,6 +196,14 @@ impl<T> SpinLock<T> {
     }
 }
 
+#[cfg(eventlet_loom)]
+impl<T> Guard<'_, T> {
+    /// loom's record of this guard's access, there until the drop.
+    fn access(&self) -> &loom::cell::MutPtr<T> {
+        self.access.as_ref().unwrap_or_else(|| unreachable!())
+    }
+}
+
 impl<T> Deref for Guard<'_, T> {
     type Target = T;
 
@@ -208,12 +216,9 @@ impl<T> Deref for Guard<'_, T> {
             &*self.lock.value.get()
         }
         #[cfg(eventlet_loom)]
-        // SAFETY: as above; `access` lives until the drop.
+        // SAFETY: as above; the access lives until the drop.
         unsafe {
-            self.access
-                .as_ref()
-                .unwrap_or_else(|| unreachable!())
-                .deref()
+            self.access().deref()
         }
     }
 }
@@ -227,12 +232,9 @@ impl<T> DerefMut for Guard<'_, T> {
             &mut *self.lock.value.get()
         }
         #[cfg(eventlet_loom)]
-        // SAFETY: as above; `access` lives until the drop.
+        // SAFETY: as above; the access lives until the drop.
         unsafe {
-            self.access
-                .as_ref()
-                .unwrap_or_else(|| unreachable!())
-                .deref()
+            self.access().deref()
         }
     }
 }
