@@ -1,9 +1,10 @@
 //! The state every queue type shares, under one lock, and the one get, put
 //! and join loop behind every face.
 //!
-//! Everything a queue holds is in [`State`] under one lock (a spin lock: see `lock.rs`): the
-//! items, the capacity, the unfinished-task count and the waiting lines. A
-//! put or get that need not wait is one lock, a push or pop and an unlock;
+//! Everything a queue holds is in [`State`] under one lock (a spin lock, in
+//! `lock.rs`): the items, the capacity, the unfinished-task count and the
+//! waiting lines. A put or get that need not wait is one lock, a push or pop
+//! and an unlock;
 //! there is no second lock and no mirrored count to keep in step with it, so
 //! every operation is linearizable at its critical section. (The queue used
 //! to keep its items in a lock-free ring beside a waiting lock, with atomic
