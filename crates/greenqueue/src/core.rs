@@ -4,9 +4,8 @@
 //! Everything a queue holds is in [`State`] under one lock (a spin lock, in
 //! `lock.rs`): the items, the capacity, the unfinished-task count and the
 //! waiting lines. A put or get that need not wait is one lock, a push or pop
-//! and an unlock;
-//! there is no second lock and no mirrored count to keep in step with it, so
-//! every operation is linearizable at its critical section. (The queue used
+//! and an unlock; there is no second lock and no mirrored count to keep in
+//! step with it, so every operation is linearizable at its critical section. (The queue used
 //! to keep its items in a lock-free ring beside a waiting lock, with atomic
 //! counts and `SeqCst` hand-shakes between them: the ring alone cost more per
 //! item than kanal's whole lock-based channel, and every wait paid for both.)
