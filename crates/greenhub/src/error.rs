@@ -1,3 +1,4 @@
+use std::any::Any;
 use std::error::Error;
 use std::fmt;
 
@@ -34,6 +35,32 @@ impl WaitError {
     /// ```
     pub fn is_killed(&self) -> bool {
         matches!(self, WaitError::Killed)
+    }
+
+    /// The error of a task that panicked with `payload` (what
+    /// `catch_unwind` returns): [`WaitError::Panicked`] with the panic's
+    /// message, as the panic hook prints it. For code that runs futures in
+    /// a greenthread of its own and reports their panics as greenthreads'.
+    ///
+    /// ```
+    /// use greenhub::WaitError;
+    ///
+    /// let payload = std::panic::catch_unwind(|| panic!("boom {}", 7)).unwrap_err();
+    /// assert_eq!(WaitError::from_panic(&*payload), WaitError::Panicked("boom 7".into()));
+    /// ```
+    pub fn from_panic(payload: &(dyn Any + Send)) -> Self {
+        WaitError::Panicked(panic_message(payload))
+    }
+}
+
+/// The message of a panic payload, as the panic hook prints it.
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_string()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "a panic with a non-string payload".to_string()
     }
 }
 

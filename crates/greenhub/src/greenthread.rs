@@ -1,4 +1,3 @@
-use std::any::Any;
 use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
@@ -179,7 +178,7 @@ impl<T: 'static> GreenThread<T> {
             let Some(outcome) = outcome else {
                 return;
             };
-            let outcome = outcome.map_err(|panic| WaitError::Panicked(panic_message(&*panic)));
+            let outcome = outcome.map_err(|panic| WaitError::from_panic(&*panic));
             ending.finish(outcome);
         };
         (thread, task)
@@ -579,17 +578,6 @@ impl<T> Drop for Ending<T> {
         if let Some(thread) = self.0.take() {
             thread.finish(Err(WaitError::Killed));
         }
-    }
-}
-
-/// The message of a panic payload, as the panic hook prints it.
-pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(message) = payload.downcast_ref::<&str>() {
-        (*message).to_string()
-    } else if let Some(message) = payload.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "a panic with a non-string payload".to_string()
     }
 }
 

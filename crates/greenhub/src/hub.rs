@@ -11,7 +11,7 @@ use futures_lite::{FutureExt, future};
 use greenevent::Event;
 
 use crate::GreenThread;
-use crate::greenthread::panic_message;
+use crate::error::panic_message;
 
 /// An explicit hub on OS threads of its own: a smol executor for parallel
 /// work, with `Send` bounds.
