@@ -453,7 +453,7 @@ fn imap_takes_items_lazily_and_reports_a_panicking_item_in_place() {
 }
 
 #[test]
-fn imap_from_the_pools_own_greenthread_runs_inline_when_full() {
+fn imap_from_the_pools_own_greenthread_never_waits_for_its_slots() {
     let finished = greenhub::run(greentimeout::with_timeout(Duration::from_secs(10), async {
         let pool = GreenPool::new(1);
         let inner = pool.clone();
@@ -470,7 +470,193 @@ fn imap_from_the_pools_own_greenthread_runs_inline_when_full() {
     }));
     assert!(
         finished.is_ok(),
-        "a spawn into the full pool waited for a slot it holds"
+        "the map waited for the pool's one slot, which its caller holds"
+    );
+}
+
+#[test]
+fn imap_takes_none_of_its_pools_slots() {
+    // eventlet gives a map "a whole new pool with the same size".
+    greenhub::run(async {
+        let pool = GreenPool::new(1);
+        let gate = Rc::new(Event::<()>::new());
+        let mut results = {
+            let gate = gate.clone();
+            pool.imap(
+                move |n: u8| {
+                    let gate = gate.clone();
+                    async move {
+                        gate.wait().await.unwrap();
+                        n
+                    }
+                },
+                [1, 2],
+            )
+        };
+        // Its first item is under way, waiting at the gate.
+        let early = greentimeout::with_timeout(Duration::from_millis(1), results.next()).await;
+        assert!(early.is_err(), "the gate is shut");
+        assert_eq!((pool.running(), pool.free()), (0, 1));
+        let other = pool
+            .try_spawn(async { 7 })
+            .expect("the pool's slot is free");
+        assert_eq!(other.wait().await, Ok(7));
+        gate.send(()).unwrap();
+        assert_eq!(results.next().await, Some(Ok(1)));
+        assert_eq!(results.next().await, Some(Ok(2)));
+        assert_eq!(results.next().await, None);
+    });
+}
+
+#[test]
+fn imap_items_start_and_run_while_the_consumer_is_away() {
+    // As eventlet's map greenthread: the first `size` items run to their
+    // end before the consumer asks for anything, and no more start.
+    let finished = Rc::new(Cell::new(0));
+    greenhub::run(async {
+        let pool = GreenPool::new(3);
+        let counted = finished.clone();
+        let results = pool.imap(
+            move |n: u32| {
+                let counted = counted.clone();
+                async move {
+                    sleep(Duration::from_millis(1)).await;
+                    counted.set(counted.get() + 1);
+                    n
+                }
+            },
+            0..10,
+        );
+        sleep(Duration::from_millis(30)).await;
+        assert_eq!(finished.get(), 3, "items ran while nobody polled the map");
+        let all: Vec<_> = results.map(Result::unwrap).collect().await;
+        assert_eq!(all, (0..10).collect::<Vec<_>>());
+    });
+    assert_eq!(finished.get(), 10);
+}
+
+#[test]
+fn imap_reports_a_panic_of_f_in_place_and_of_the_iterator_at_the_end() {
+    let results: Vec<_> = greenhub::run(async {
+        let pool = GreenPool::new(2);
+        let items = (0..5_u32).inspect(|&n| assert!(n != 3, "no item three"));
+        pool.imap(
+            |n: u32| {
+                assert!(n != 1, "f refuses one");
+                async move { n }
+            },
+            items,
+        )
+        .collect()
+        .await
+    });
+    assert_eq!(
+        results,
+        [
+            Ok(0),
+            Err(WaitError::Panicked("f refuses one".into())),
+            Ok(2),
+            Err(WaitError::Panicked("no item three".into())),
+        ]
+    );
+}
+
+#[test]
+fn a_dropped_imap_lets_started_items_finish_and_starts_no_more() {
+    let (started, finished) = (Rc::new(Cell::new(0)), Rc::new(Cell::new(0)));
+    greenhub::run(async {
+        let pool = GreenPool::new(2);
+        let results = {
+            let (started, finished) = (started.clone(), finished.clone());
+            pool.imap(
+                move |n: u32| {
+                    started.set(started.get() + 1);
+                    let finished = finished.clone();
+                    async move {
+                        sleep(Duration::from_millis(2)).await;
+                        finished.set(finished.get() + 1);
+                        n
+                    }
+                },
+                0..100,
+            )
+        };
+        yield_now().await;
+        assert_eq!((started.get(), finished.get()), (2, 0));
+        drop(results);
+        sleep(Duration::from_millis(30)).await;
+    });
+    assert_eq!((started.get(), finished.get()), (2, 2));
+}
+
+#[test]
+fn an_imap_next_given_up_loses_no_result() {
+    greenhub::run(async {
+        let pool = GreenPool::new(2);
+        let mut results = pool.imap(
+            |n: u64| async move {
+                sleep(Duration::from_millis(5 * (n + 1))).await;
+                n
+            },
+            0..3,
+        );
+        let gave_up = greentimeout::with_timeout(Duration::from_millis(1), results.next()).await;
+        assert!(gave_up.is_err(), "the first result came too soon");
+        let all: Vec<_> = results.map(Result::unwrap).collect().await;
+        assert_eq!(all, [0, 1, 2]);
+    });
+}
+
+#[test]
+fn an_imap_on_a_multi_threaded_hub_is_read_from_an_os_thread() {
+    let hub = Hub::builder().threads(2).build();
+    let pool = GreenPool::on(hub, 4);
+    let results = pool.imap(
+        |n: u64| async move {
+            sleep(Duration::from_micros(100 * (20 - n))).await;
+            n * n
+        },
+        0..20,
+    );
+    let squares: Vec<_> =
+        futures_lite::future::block_on(results.map(Result::unwrap).collect::<Vec<_>>());
+    assert_eq!(squares, (0..20).map(|n| n * n).collect::<Vec<_>>());
+}
+
+#[test]
+fn an_imap_whose_hub_stops_gives_killed_for_what_never_finished() {
+    let hub = Hub::builder().threads(1).build();
+    let pool = GreenPool::on(hub.clone(), 2);
+    let started = Arc::new(AtomicUsize::new(0));
+    let results = {
+        let started = started.clone();
+        pool.imap(
+            move |n: u32| {
+                started.fetch_add(1, SeqCst);
+                async move {
+                    sleep(Duration::from_secs(60)).await;
+                    n
+                }
+            },
+            0..10,
+        )
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while started.load(SeqCst) < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the map never started"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    drop((pool, hub)); // the last handles: the hub stops, its tasks are dropped
+    let rest = futures_lite::future::block_on(greentimeout::with_timeout(
+        Duration::from_secs(10),
+        results.collect::<Vec<_>>(),
+    ));
+    assert_eq!(
+        rest,
+        Ok(vec![Err(WaitError::Killed), Err(WaitError::Killed)])
     );
 }
 

@@ -188,10 +188,8 @@ const GOALS: &[Goal] = &[
         ours: "greenpool::imap",
         against: &["futures::buffered", "smol::spawn+Semaphore"],
         target: 1.0,
-        why: "each item runs in a greenthread of its own, as eventlet's imap does (it keeps running \
-              while the consumer does other things): a spawn, two allocations (the GreenThread's \
-              state and the task) and a join per item, where buffered polls the futures inside the \
-              stream and spawns nothing, and smol's task is one allocation with its output inline",
+        why: "the map's greenthread polls its items itself, each with a waker of its own slot; \
+              where this misses, that greenthread and the stream share a mutex per result",
     },
     Goal {
         workload: "pool_spawn_waitall_10k",

@@ -165,7 +165,7 @@
 //! | `pool.waitall()` | [`GreenPool::waitall`], [`GreenPool::waitall_blocking`] | panics from the pool's own greenthread (eventlet asserts); also [`GreenPool::waitall_timeout`] and [`GreenPool::try_waitall`] |
 //! | `pool.running()`, `pool.free()`, `pool.waiting()` | [`GreenPool::running`], [`GreenPool::free`], [`GreenPool::waiting`] | `free()` is `isize`, negative after a shrink |
 //! | `pool.resize(n)` | [`GreenPool::resize`] | |
-//! | `pool.imap(f, items)` | [`GreenPool::imap`]: `pool.imap(f, items)` is a `Stream` | results in input order, each `Result<T, WaitError>` (eventlet re-raises); one iterable (zip several into tuples) |
+//! | `pool.imap(f, items)` | [`GreenPool::imap`]: `pool.imap(f, items)` is a `Stream` | results in input order, each `Result<T, WaitError>` (eventlet re-raises); one iterable (zip several into tuples); as eventlet's, a greenthread of the map's own runs the items, which take none of the pool's slots |
 //! | `pool.starmap(f, items)` | [`GreenPool::starmap`] | tuples of one to four arguments |
 //! | `GreenPile(size)`, `GreenPile(pool)` | [`GreenPile::new`], [`GreenPile::with_pool`] | |
 //! | `pile.spawn(f)` | [`GreenPile::spawn`]: `pile.spawn(fut).await` | |

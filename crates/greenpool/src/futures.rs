@@ -18,6 +18,7 @@ use greentimeout::futures::WithTimeout;
 use pin_project_lite::pin_project;
 
 pub use crate::imap::Imap;
+pub use crate::map_driver::MapDriver;
 pub use crate::slots::Pooled;
 use crate::slots::WaitAllInner;
 

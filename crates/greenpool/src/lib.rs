@@ -42,13 +42,14 @@
 mod error;
 pub mod futures;
 mod imap;
+mod map_driver;
 mod pile;
 mod pool;
 mod slots;
 mod spawner;
 
 pub use error::PoolFull;
-pub use imap::StarFn;
+pub use imap::{MapFn, Spread, StarFn};
 pub use pile::GreenPile;
 pub use pool::GreenPool;
 pub use spawner::{BlockOn, Spawner, ThisThread};

@@ -47,7 +47,7 @@ use crate::{BlockOn, PoolFull, Spawner, ThisThread};
 /// ```
 pub struct GreenPool<H = ThisThread> {
     pub(crate) slots: Arc<Slots>,
-    hub: H,
+    pub(crate) hub: H,
 }
 
 impl GreenPool {
@@ -320,18 +320,6 @@ impl<H> GreenPool<H> {
         let thread = self.hub.spawn(Pooled::marking(future, &self.slots));
         thread.link(move |_| drop(slot));
         thread
-    }
-
-    /// Starts `future` in `slot`, for a handle the caller keeps to itself
-    /// (imap's): nobody else can kill it, so its slot is freed when its
-    /// future is dropped (before its end is reported), with no link to pay
-    /// for.
-    pub(crate) fn start_unshared<F>(&self, slot: Slot, future: F) -> GreenThread<F::Output>
-    where
-        F: Future,
-        H: Spawner<Pooled<F>>,
-    {
-        self.hub.spawn(Pooled::holding(future, slot))
     }
 
     /// A spawn from one of this pool's own greenthreads into the full pool.
