@@ -590,6 +590,39 @@ fn a_dropped_imap_lets_started_items_finish_and_starts_no_more() {
 }
 
 #[test]
+fn an_imap_item_that_yields_in_a_loop_lets_other_greenthreads_run() {
+    // The item waits for a flag another greenthread sets, yielding between
+    // looks: the map's greenthread must yield with it, not poll it again
+    // at once forever.
+    let set = Rc::new(Cell::new(false));
+    let looks: Vec<_> = greenhub::run(async {
+        let pool = GreenPool::new(2);
+        let results = {
+            let set = set.clone();
+            pool.imap(
+                move |()| {
+                    let set = set.clone();
+                    async move {
+                        let mut looks = 0_u32;
+                        while !set.get() {
+                            looks += 1;
+                            futures_lite::future::yield_now().await;
+                        }
+                        looks
+                    }
+                },
+                [()],
+            )
+        };
+        let setter = set.clone();
+        greenhub::spawn(async move { setter.set(true) });
+        results.map(Result::unwrap).collect().await
+    });
+    assert!(set.get());
+    assert_eq!(looks.len(), 1);
+}
+
+#[test]
 fn an_imap_next_given_up_loses_no_result() {
     greenhub::run(async {
         let pool = GreenPool::new(2);

@@ -241,22 +241,33 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        loop {
-            this.poll_woken();
-            if let Some(room) = this.publish(cx) {
-                if room > 0 && this.items.is_some() {
-                    this.start(room);
-                    continue; // hand over what finished at once
-                }
+        this.poll_woken();
+        // Up to `size` items start per turn: a consumer on another thread
+        // that keeps taking results must not keep this greenthread from
+        // yielding.
+        let mut budget = this.size;
+        while let Some(room) = this.publish(cx) {
+            if room == 0 || this.items.is_none() {
+                break;
             }
-            let all_taken = this.items.is_none() && this.unpublished.is_empty();
-            if all_taken && this.running() == 0 {
-                return Poll::Ready(()); // `drop` closes the window
-            }
-            if !this.doorbell.wait(cx) {
+            if budget == 0 {
+                cx.waker().wake_by_ref();
                 return Poll::Pending;
             }
+            let started = room.min(budget);
+            budget -= started;
+            this.start(started);
         }
+        if this.items.is_none() && this.unpublished.is_empty() && this.running() == 0 {
+            return Poll::Ready(()); // `drop` closes the window
+        }
+        // An item woken meanwhile (by its own poll, as a yield does) is
+        // polled on the next turn, after the hub's other greenthreads had
+        // theirs: polling it again at once could spin here forever.
+        if this.doorbell.wait(cx) {
+            cx.waker().wake_by_ref();
+        }
+        Poll::Pending
     }
 }
 
@@ -395,7 +406,7 @@ impl Doorbell {
     }
 
     /// Registers the driver to be woken by the next ring, unless a slot
-    /// rang meanwhile (then `true`: poll again).
+    /// rang meanwhile (then `true`: the driver has polling to do).
     fn wait(&self, cx: &Context<'_>) -> bool {
         let mut rung = self.lock();
         if !rung.slots.is_empty() {
