@@ -153,6 +153,32 @@ fn waiters_before_send_get_its_value_even_after_reset_and_second_send() {
 }
 
 #[test]
+fn waiters_of_each_send_get_its_value_across_resets_and_reused_slots() {
+    // A send frees the slots of the waiters it reached, so the next ones
+    // reuse them; each still gets the value of the send that reached it.
+    let event = Event::<&str>::new();
+    let mut first = Box::pin(event.wait());
+    assert!(poll_once(first.as_mut()).is_pending());
+    event.send("one").unwrap();
+    event.reset().unwrap();
+    let mut second = Box::pin(event.wait());
+    assert!(poll_once(second.as_mut()).is_pending());
+    event.send("two").unwrap();
+    event.reset().unwrap();
+    let mut third = Box::pin(event.wait());
+    let mut gone = Box::pin(event.wait());
+    assert!(poll_once(third.as_mut()).is_pending());
+    assert!(poll_once(gone.as_mut()).is_pending());
+    event.send("three").unwrap();
+    drop(gone); // reached, never takes it
+    assert_eq!(poll_once(third.as_mut()), Poll::Ready(Ok("three")));
+    assert_eq!(poll_once(second.as_mut()), Poll::Ready(Ok("two")));
+    assert_eq!(poll_once(first.as_mut()), Poll::Ready(Ok("one")));
+    assert_eq!(poll_once(pin!(event.wait())), Poll::Ready(Ok("three")));
+    assert_eq!(waiters(&event), "0");
+}
+
+#[test]
 fn waiter_after_reset_waits_for_the_next_send() {
     let event = Event::<&str>::new();
     event.send("old").unwrap();

@@ -259,6 +259,30 @@ fn loom_event_send_races_reset_and_a_dropped_waiter() {
 }
 
 #[test]
+fn loom_event_waiter_reached_by_the_first_send_keeps_it_across_a_reset() {
+    // The first send's waiters take its outcome without the lock: whatever
+    // a reset and a second send do meanwhile, a waiter that registered
+    // before the first send gets the first send's value.
+    loom::model(|| {
+        let event = Arc::new(Event::<u8>::new());
+        let mut waiting = Box::pin(event.wait());
+        assert!(poll_once(waiting.as_mut()).is_pending());
+        let sender = {
+            let event = event.clone();
+            thread::spawn(move || {
+                event.send(1).unwrap();
+                event.reset().unwrap();
+                event.send(2).unwrap();
+            })
+        };
+        let got = block_on(waiting);
+        sender.join().unwrap();
+        assert_eq!(got, Ok(1));
+        assert_eq!(event.poll(), Some(Ok(2)));
+    });
+}
+
+#[test]
 fn loom_capped_release_blocked_at_the_limit_races_an_acquire() {
     loom::model(|| {
         let sem = Arc::new(CappedSemaphore::new(1, 1).unwrap());

@@ -1,14 +1,15 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::{Pin, pin};
-use std::sync::{Arc, PoisonError};
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use std::sync::{Arc, OnceLock, PoisonError};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use greentimeout::futures::WithTimeout;
 use pin_project_lite::pin_project;
 
-use crate::sync::{Mutex, MutexGuard};
+use crate::sync::{AtomicU64, Mutex, MutexGuard};
 use crate::waiters::State;
 use crate::{AlreadySent, Killed, NotSent};
 
@@ -41,10 +42,29 @@ use crate::{AlreadySent, Killed, NotSent};
 /// });
 /// ```
 pub struct Event<T = (), E = Killed> {
-    /// The outcome, `Some` while sent, and the waiters. Waiters register and
-    /// a send reaches them under this lock, so a send reaches exactly the
-    /// waiters registered before it.
+    /// The first send's outcome, set once and never moved, so the waiters it
+    /// reached, and every wait while it is the current outcome, clone it
+    /// without the lock. Events are almost always sent once: this makes a
+    /// broadcast's woken waiters and a wait on a sent event lock-free.
+    first: OnceLock<Result<T, E>>,
+    /// `sends << 1 | FIRST_IS_CURRENT`, changed only under the lock: how many
+    /// sends there were (a waiter that registered after `n` is reached by
+    /// send number `n`), and whether `first` is the current outcome (sent
+    /// once and not reset since). Read without the lock, it says what a
+    /// waiter may take from `first`.
+    phase: AtomicU64,
+    /// A later send's outcome while current, and the waiters. Waiters
+    /// register and a send reaches them under this lock, so a send reaches
+    /// exactly the waiters registered before it.
     state: Mutex<State<T, E>>,
+}
+
+/// `phase`'s bit for "the current outcome is `first`".
+const FIRST_IS_CURRENT: u64 = 1;
+
+/// The number of sends a phase counts.
+const fn sends(phase: u64) -> u64 {
+    phase >> 1
 }
 
 impl<T> Event<T> {
@@ -83,6 +103,8 @@ impl<T, E> Event<T, E> {
         /// ```
         pub fn with_error_type() -> Self {
             Event {
+                first: OnceLock::new(),
+                phase: AtomicU64::new(0),
                 state: Mutex::new(State::new()),
             }
         }
@@ -129,18 +151,70 @@ impl<T, E> Event<T, E> {
     fn deliver(&self, result: Result<T, E>) -> Result<(), Result<T, E>> {
         let wakers = {
             let mut state = self.lock();
-            if state.outcome.is_some() {
+            let phase = self.phase.load(Relaxed);
+            if phase & FIRST_IS_CURRENT != 0 || state.later.is_some() {
                 return Err(result);
             }
             // Under the lock: no waiter registers between the store and the
             // hand-out, and a later send cannot reach a waiter this one did.
-            state.send(Arc::new(result))
+            let send = sends(phase);
+            let wakers = if send == 0 {
+                if self.first.set(result).is_err() {
+                    unreachable!("only the first send sets `first`");
+                }
+                state.reach_all(send, None)
+            } else {
+                let outcome = Arc::new(result);
+                let wakers = state.reach_all(send, Some(&outcome));
+                state.later = Some(outcome);
+                wakers
+            };
+            // After `first` is set: a waiter that sees this count reads it.
+            let current = if send == 0 { FIRST_IS_CURRENT } else { 0 };
+            self.phase.store(((send + 1) << 1) | current, Release);
+            wakers
         };
         // Woken in the order they began to wait, after the lock.
         for (_arrival, waker) in wakers {
             waker.wake();
         }
         Ok(())
+    }
+
+    /// What `read` makes of the current outcome, if the event is sent:
+    /// without the lock when it is the first send's.
+    fn read_current<R>(&self, read: impl FnOnce(&Result<T, E>) -> R) -> Option<R> {
+        if self.phase.load(Acquire) & FIRST_IS_CURRENT != 0 {
+            return Some(read(self.first_outcome()));
+        }
+        let state = self.lock();
+        if self.phase.load(Relaxed) & FIRST_IS_CURRENT != 0 {
+            drop(state); // sent meanwhile
+            return Some(read(self.first_outcome()));
+        }
+        state.later.as_deref().map(read)
+    }
+
+    /// The first send's outcome, once `phase` counted that send.
+    fn first_outcome(&self) -> &Result<T, E> {
+        self.first
+            .get()
+            .unwrap_or_else(|| unreachable!("`first` is set before `phase` counts its send"))
+    }
+
+    /// What `read` makes of the outcome of send number `send`, for a waiter
+    /// it reached, which has then taken it.
+    fn take_reached<R>(&self, send: u64, read: impl FnOnce(&Result<T, E>) -> R) -> R {
+        if send == 0 {
+            read(self.first_outcome())
+        } else {
+            self.lock().take_delivered(send, read)
+        }
+    }
+
+    /// Whether send number `send` has happened (read without the lock).
+    fn has_sent(&self, send: u64) -> bool {
+        sends(self.phase.load(Acquire)) > send
     }
 
     /// Makes a sent event unsent again, so that later waits block until the
@@ -161,7 +235,14 @@ impl<T, E> Event<T, E> {
     /// assert_eq!(event.wait_blocking(), Ok(2));
     /// ```
     pub fn reset(&self) -> Result<(), NotSent> {
-        self.lock().outcome.take().map(drop).ok_or(NotSent)
+        let mut state = self.lock();
+        let phase = self.phase.load(Relaxed);
+        if phase & FIRST_IS_CURRENT != 0 {
+            // `first` stays, for the waiters it reached; it is just no longer current.
+            self.phase.store(phase & !FIRST_IS_CURRENT, Release);
+            return Ok(());
+        }
+        state.later.take().map(drop).ok_or(NotSent)
     }
 
     /// Whether the event has been sent (and not reset since).
@@ -173,7 +254,7 @@ impl<T, E> Event<T, E> {
     /// assert!(event.ready());
     /// ```
     pub fn ready(&self) -> bool {
-        self.lock().outcome.is_some()
+        self.read_current(|_| ()).is_some()
     }
 
     /// Whether the event was sent a value (not an error).
@@ -185,7 +266,7 @@ impl<T, E> Event<T, E> {
     /// assert!(event.has_result());
     /// ```
     pub fn has_result(&self) -> bool {
-        self.lock().outcome.as_deref().is_some_and(Result::is_ok)
+        self.read_current(Result::is_ok).unwrap_or(false)
     }
 
     /// Whether the event was sent an error.
@@ -197,7 +278,7 @@ impl<T, E> Event<T, E> {
     /// assert!(!event.has_result());
     /// ```
     pub fn has_exception(&self) -> bool {
-        self.lock().outcome.as_deref().is_some_and(Result::is_err)
+        self.read_current(Result::is_err).unwrap_or(false)
     }
 
     fn lock(&self) -> MutexGuard<'_, State<T, E>> {
@@ -300,7 +381,7 @@ impl<T: Clone, E: Clone> Event<T, E> {
     /// assert_eq!(event.poll(), Some(Err("bad")));
     /// ```
     pub fn poll(&self) -> Option<Result<T, E>> {
-        self.lock().outcome.as_deref().cloned()
+        self.read_current(Clone::clone)
     }
 
     /// The value if the event was sent a value; `None` if it is unsent or was
@@ -332,7 +413,7 @@ impl<T: Clone, E: Clone> Event<T, E> {
     fn waiter(&self) -> WaitInner<'_, T, E> {
         WaitInner {
             event: self,
-            slot: None,
+            waiting: None,
         }
     }
 }
@@ -345,55 +426,89 @@ impl<T, E> Default for Event<T, E> {
 
 impl<T, E> fmt::Debug for Event<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.lock();
+        let has_exception = self.read_current(Result::is_err);
         f.debug_struct("Event")
-            .field("ready", &state.outcome.is_some())
-            .field(
-                "has_exception",
-                &state.outcome.as_deref().is_some_and(Result::is_err),
-            )
-            .field("waiters", &state.waiting())
+            .field("ready", &has_exception.is_some())
+            .field("has_exception", &has_exception.unwrap_or(false))
+            .field("waiters", &self.lock().waiting())
             .finish()
     }
 }
 
-/// The one wait loop behind every face of [`Event::wait`].
 /// The one wait, behind every face: a plain future whose blocking faces
 /// park the thread between polls.
 struct WaitInner<'a, T, E> {
     event: &'a Event<T, E>,
     /// Our place among the waiters, once we wait.
-    slot: Option<usize>,
+    waiting: Option<Waiting>,
+}
+
+#[derive(Clone, Copy)]
+struct Waiting {
+    slot: usize,
+    /// The send that reaches us: the number of sends when we registered.
+    send: u64,
 }
 
 impl<T: Clone, E: Clone> Future for WaitInner<'_, T, E> {
     type Output = Result<T, E>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>> {
-        let mut state = self.event.lock();
-        let Some(slot) = self.slot else {
+        let event = self.event;
+        let Some(waiting) = self.waiting else {
             // Sent: a clone of the outcome, at once and as often as asked.
-            if let Some(outcome) = state.outcome.as_deref() {
+            if event.phase.load(Acquire) & FIRST_IS_CURRENT != 0 {
+                return Poll::Ready(event.first_outcome().clone());
+            }
+            let mut state = event.lock();
+            let phase = event.phase.load(Relaxed);
+            if phase & FIRST_IS_CURRENT != 0 {
+                drop(state); // sent meanwhile
+                return Poll::Ready(event.first_outcome().clone());
+            }
+            if let Some(outcome) = state.later.as_deref() {
                 return Poll::Ready(outcome.clone());
             }
             let slot = state.register(cx.waker());
             drop(state);
-            self.slot = Some(slot);
+            self.waiting = Some(Waiting {
+                slot,
+                send: sends(phase),
+            });
             return Poll::Pending;
         };
-        let Some(outcome) = state.take_sent(slot, cx.waker(), Clone::clone) else {
-            return Poll::Pending;
-        };
-        drop(state);
-        self.slot = None;
-        Poll::Ready(outcome)
+        // Reached: the send freed our slot, and its outcome is ours to take.
+        if !event.has_sent(waiting.send) {
+            let mut state = event.lock();
+            if !event.has_sent(waiting.send) {
+                // Polled before the send (a spurious wake-up, or another
+                // task polls it now): the wake-up goes to this waker.
+                state.keep_waker(waiting.slot, cx.waker());
+                return Poll::Pending;
+            }
+        }
+        self.waiting = None;
+        Poll::Ready(event.take_reached(waiting.send, Clone::clone))
     }
 }
 
 impl<T, E> Drop for WaitInner<'_, T, E> {
     fn drop(&mut self) {
-        if let Some(slot) = self.slot.take() {
-            self.event.lock().leave(slot);
+        let Some(waiting) = self.waiting.take() else {
+            return;
+        };
+        let event = self.event;
+        if event.has_sent(waiting.send) {
+            if waiting.send > 0 {
+                event.lock().forgo_delivered(waiting.send);
+            }
+            return;
+        }
+        let mut state = event.lock();
+        if !event.has_sent(waiting.send) {
+            state.leave(waiting.slot);
+        } else if waiting.send > 0 {
+            state.forgo_delivered(waiting.send);
         }
     }
 }

@@ -2,9 +2,9 @@
 //! models run (`cargo xtask loom` builds with `--cfg eventlet_loom`).
 
 #[cfg(eventlet_loom)]
-pub(crate) use loom::sync::{Mutex, MutexGuard};
+pub(crate) use loom::sync::{Mutex, MutexGuard, atomic::AtomicU64};
 #[cfg(not(eventlet_loom))]
-pub(crate) use std::sync::{Mutex, MutexGuard};
+pub(crate) use std::sync::{Mutex, MutexGuard, atomic::AtomicU64};
 
 /// A `const fn`, except under loom, whose locks cannot be made in a constant.
 macro_rules! const_unless_loom {
