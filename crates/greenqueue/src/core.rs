@@ -5,7 +5,10 @@
 //! `lock.rs`): the items, the capacity, the unfinished-task count and the
 //! waiting lines. A put or get that need not wait is one lock, a push or pop
 //! and an unlock; there is no second lock and no mirrored count to keep in
-//! step with it, so every operation is linearizable at its critical section. (The queue used
+//! step with it, so every operation is linearizable at its critical section.
+//! Only which waiting putters were accepted lives beside the lock, in one
+//! atomic ([`Accepted`]) that only a holder of the lock moves, so that a
+//! woken putter learns its put is done without the lock. (The queue used
 //! to keep its items in a lock-free ring beside a waiting lock, with atomic
 //! counts and `SeqCst` hand-shakes between them: the ring alone cost more per
 //! item than kanal's whole lock-based channel, and every wait paid for both.)
@@ -36,10 +39,16 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::task::{Context, Poll, Waker};
 
 use event_listener::{Event, EventListener, Listener};
 use event_listener_strategy::{EventListenerFuture, Strategy};
+
+#[cfg(eventlet_loom)]
+use loom::sync::atomic::AtomicU64;
+#[cfg(not(eventlet_loom))]
+use std::sync::atomic::AtomicU64;
 
 use crate::buffer::Buffer;
 use crate::lock::{QueueGuard, QueueLock};
@@ -47,7 +56,34 @@ use crate::{Full, TaskDoneTooManyTimes};
 
 pub(crate) struct Core<T, B> {
     state: QueueLock<State<T, B>>,
+    /// Every waiting putter whose id is below this had its item taken
+    /// ([`Accepted`]).
+    accepted: Accepted,
     joined: Event,
+}
+
+/// Which waiting putters had their item taken: all those whose id is below
+/// the number it holds, since putters are accepted in line order. Moved
+/// only by a holder of the queue's lock (release); a woken putter reads it
+/// (acquire) to learn that its put is done without taking the lock.
+struct Accepted(AtomicU64);
+
+impl Accepted {
+    /// Putter `id`, the front of the line, had its item taken.
+    fn record(&self, id: u64) {
+        self.0.store(id + 1, Release);
+    }
+
+    /// Whether putter `id` had its item taken.
+    fn includes(&self, id: u64) -> bool {
+        self.0.load(Acquire) > id
+    }
+
+    /// [`includes`](Accepted::includes), for a holder of the lock, which
+    /// sees every `record`.
+    fn includes_locked(&self, id: u64) -> bool {
+        self.0.load(Relaxed) > id
+    }
 }
 
 struct State<T, B> {
@@ -63,10 +99,9 @@ struct State<T, B> {
     /// to the first empty slot too).
     getters: VecDeque<Slot<T>>,
     served: usize,
-    /// Waiting putters and their items, in arrival order.
+    /// Waiting putters and their items, in arrival order. One whose item
+    /// is taken leaves the line and learns it from [`Accepted`].
     putters: VecDeque<Putter<T>>,
-    /// Putters whose item was taken: done, they only need to learn it.
-    accepted: Vec<u64>,
     next_id: u64,
     /// Who to wake once the lock is let go.
     wakeups: Wakeups,
@@ -214,22 +249,22 @@ impl<T, B: Buffer<T>> State<T, B> {
     /// The next item: a buffered one, else a waiting putter's (a
     /// rendezvous). Moves waiting putters' items into the room it frees.
     /// `None` while getters wait, since then nothing is available.
-    fn take_next(&mut self) -> Option<T> {
+    fn take_next(&mut self, accepted: &Accepted) -> Option<T> {
         let item = if let Some(item) = self.items.pop() {
             item
         } else {
             let Putter { id, item, waker } = self.putters.pop_front()?;
             self.count_put();
-            self.accept(id, waker);
+            self.accept(id, waker, accepted);
             item
         };
-        self.refill();
+        self.refill(accepted);
         Some(item)
     }
 
     /// Moves waiting putters' items into the buffer while there is room, in
     /// arrival order.
-    fn refill(&mut self) {
+    fn refill(&mut self, accepted: &Accepted) {
         while self.has_room() {
             let Some(Putter { id, item, waker }) = self.putters.pop_front() else {
                 return;
@@ -237,7 +272,7 @@ impl<T, B: Buffer<T>> State<T, B> {
             // Accepted before the push, which may panic (an item's `Ord`)
             // with the item already in the heap.
             self.count_put();
-            self.accept(id, waker);
+            self.accept(id, waker, accepted);
             self.items.push(item);
         }
     }
@@ -245,10 +280,10 @@ impl<T, B: Buffer<T>> State<T, B> {
     /// Restores the invariant after the capacity changed: room goes to
     /// waiting putters, and available items to getters with empty slots,
     /// both in arrival order.
-    fn settle(&mut self) {
-        self.refill();
+    fn settle(&mut self, accepted: &Accepted) {
+        self.refill(accepted);
         while self.empty_slots() > 0 {
-            let Some(item) = self.take_next() else {
+            let Some(item) = self.take_next(accepted) else {
                 return;
             };
             self.hand_to_getter(item);
@@ -275,19 +310,11 @@ impl<T, B: Buffer<T>> State<T, B> {
         }
     }
 
-    /// Tells the putter `id` that its item is in; it is woken.
-    fn accept(&mut self, id: u64, waker: Option<Waker>) {
-        self.accepted.push(id);
+    /// Tells the putter `id`, just taken from the front of the line, that
+    /// its item is in; it is woken.
+    fn accept(&mut self, id: u64, waker: Option<Waker>, accepted: &Accepted) {
+        accepted.record(id);
         self.wakeups.add(waker);
-    }
-
-    /// Whether the putter `id` was accepted; it stops being so.
-    fn take_acceptance(&mut self, id: u64) -> bool {
-        let Some(at) = self.accepted.iter().position(|&putter| putter == id) else {
-            return false;
-        };
-        self.accepted.swap_remove(at);
-        true
     }
 
     /// Takes the item handed to getter `id`, which then stops waiting.
@@ -314,8 +341,8 @@ impl<T, B: Buffer<T>> State<T, B> {
 
     /// Takes putter `id` out of line: `Err` with its item if it was still
     /// waiting, `Ok` if its item was taken.
-    fn leave_putters(&mut self, id: u64) -> Result<(), T> {
-        if self.take_acceptance(id) {
+    fn leave_putters(&mut self, id: u64, accepted: &Accepted) -> Result<(), T> {
+        if accepted.includes_locked(id) {
             return Ok(());
         }
         let at = self.putters.iter().position(|putter| putter.id == id);
@@ -348,10 +375,10 @@ impl<T, B: Buffer<T>> Core<T, B> {
                 getters: VecDeque::new(),
                 served: 0,
                 putters: VecDeque::new(),
-                accepted: Vec::new(),
                 next_id: 0,
                 wakeups: Wakeups::default(),
             }),
+            accepted: Accepted(AtomicU64::new(0)),
             joined: Event::new(),
         }
     }
@@ -369,7 +396,7 @@ impl<T, B: Buffer<T>> Core<T, B> {
 
     pub(crate) fn try_get(&self) -> Option<T> {
         let mut state = self.lock();
-        state.take_next()
+        state.take_next(&self.accepted)
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -397,7 +424,7 @@ impl<T, B: Buffer<T>> Core<T, B> {
     pub(crate) fn resize(&self, capacity: Option<usize>) {
         let mut state = self.lock();
         state.capacity = capacity;
-        state.settle();
+        state.settle(&self.accepted);
     }
 
     pub(crate) fn unfinished_tasks(&self) -> usize {
@@ -475,7 +502,7 @@ impl<T, B: Buffer<T>> Future for GetInner<'_, T, B> {
             }
             return Poll::Pending;
         }
-        if let Some(item) = state.take_next() {
+        if let Some(item) = state.take_next(&this.core.accepted) {
             return Poll::Ready(item);
         }
         let id = state.next_id();
@@ -530,7 +557,7 @@ impl<'a, T, B: Buffer<T>> PutInner<'a, T, B> {
         let Some(id) = self.id.take() else {
             return Ok(());
         };
-        self.core.lock().leave_putters(id)
+        self.core.lock().leave_putters(id, &self.core.accepted)
     }
 }
 
@@ -539,8 +566,8 @@ impl<T, B: Buffer<T>> Future for PutInner<'_, T, B> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        let mut state = this.core.lock();
         if let Some(item) = this.item.take() {
+            let mut state = this.core.lock();
             let Err(item) = state.put_now(item) else {
                 return Poll::Ready(());
             };
@@ -556,14 +583,20 @@ impl<T, B: Buffer<T>> Future for PutInner<'_, T, B> {
         let Some(id) = this.id else {
             panic!("put polled after completion");
         };
-        if state.take_acceptance(id) {
-            this.id = None;
-            return Poll::Ready(());
+        // A get took our item: we learn it with no lock.
+        if !this.core.accepted.includes(id) {
+            let mut state = this.core.lock();
+            if !this.core.accepted.includes_locked(id) {
+                // Polled before a get took it (a spurious wake-up, or
+                // another task polls it now): the wake-up goes here.
+                if let Some(putter) = state.putters.iter_mut().find(|putter| putter.id == id) {
+                    keep_waker(&mut putter.waker, cx.waker());
+                }
+                return Poll::Pending;
+            }
         }
-        if let Some(putter) = state.putters.iter_mut().find(|putter| putter.id == id) {
-            keep_waker(&mut putter.waker, cx.waker());
-        }
-        Poll::Pending
+        this.id = None;
+        Poll::Ready(())
     }
 }
 
@@ -573,7 +606,7 @@ impl<T, B: Buffer<T>> Drop for PutInner<'_, T, B> {
         // A put dropped before its item was taken takes the item with it
         // (its own, if it never waited, drops with it).
         if let Some(id) = self.id {
-            drop(self.core.lock().leave_putters(id));
+            drop(self.core.lock().leave_putters(id, &self.core.accepted));
         }
     }
 }
