@@ -328,11 +328,7 @@ impl<T, B: Buffer<T>> State<T, B> {
         let slot = if self.getters.front().is_some_and(|slot| slot.id == id) {
             self.getters.pop_front()
         } else {
-            let at = self
-                .getters
-                .iter()
-                .take(self.served)
-                .position(|slot| slot.id == id)?;
+            let at = self.getter_at(id).filter(|&at| at < self.served)?;
             self.getters.remove(at)
         }?;
         self.served -= 1;
@@ -345,7 +341,7 @@ impl<T, B: Buffer<T>> State<T, B> {
         if accepted.includes_locked(id) {
             return Ok(());
         }
-        let at = self.putters.iter().position(|putter| putter.id == id);
+        let at = self.putter_at(id);
         match at.and_then(|at| self.putters.remove(at)) {
             Some(putter) => Err(putter.item),
             None => unreachable!("a waiting putter is either accepted or in line"),
@@ -357,10 +353,26 @@ impl<T, B: Buffer<T>> State<T, B> {
         if let Some(item) = self.take_handed(id) {
             return Some(item);
         }
-        if let Some(at) = self.getters.iter().position(|slot| slot.id == id) {
+        if let Some(at) = self.getter_at(id) {
             self.getters.remove(at);
         }
         None
+    }
+
+    /// Where getter `id` stands in line. Ids are handed out in increasing
+    /// order and waiters only join at the back, so each line is sorted by
+    /// id: a binary search. (A scan from the front made cancelling many
+    /// waiters newest first quadratic: 3.5 s for 80k getters and 80k
+    /// putters, 0.1 s for 20k.)
+    fn getter_at(&self, id: u64) -> Option<usize> {
+        self.getters.binary_search_by_key(&id, |slot| slot.id).ok()
+    }
+
+    /// Where putter `id` stands in line, as [`getter_at`](State::getter_at).
+    fn putter_at(&self, id: u64) -> Option<usize> {
+        self.putters
+            .binary_search_by_key(&id, |putter| putter.id)
+            .ok()
     }
 }
 
@@ -497,8 +509,8 @@ impl<T, B: Buffer<T>> Future for GetInner<'_, T, B> {
             }
             // Polled again before its item came (a spurious wake-up, or
             // another task polls it now): the next wake-up goes to this waker.
-            if let Some(slot) = state.getters.iter_mut().find(|slot| slot.id == id) {
-                keep_waker(&mut slot.waker, cx.waker());
+            if let Some(at) = state.getter_at(id) {
+                keep_waker(&mut state.getters[at].waker, cx.waker());
             }
             return Poll::Pending;
         }
@@ -589,8 +601,8 @@ impl<T, B: Buffer<T>> Future for PutInner<'_, T, B> {
             if !this.core.accepted.includes_locked(id) {
                 // Polled before a get took it (a spurious wake-up, or
                 // another task polls it now): the wake-up goes here.
-                if let Some(putter) = state.putters.iter_mut().find(|putter| putter.id == id) {
-                    keep_waker(&mut putter.waker, cx.waker());
+                if let Some(at) = state.putter_at(id) {
+                    keep_waker(&mut state.putters[at].waker, cx.waker());
                 }
                 return Poll::Pending;
             }
