@@ -24,10 +24,10 @@ impl<H> GreenPool<H> {
     /// Runs `f(item)` for each of `items` and gives their results **in
     /// input order**: eventlet's `imap`. A greenthread of the map's own, on
     /// the pool's hub, takes items while fewer than
-    /// [`size`](GreenPool::size) (read now) are started and not yet
-    /// consumed, so memory stays bounded however long `items` is, and the
-    /// items run while the consumer does other things. A later result waits
-    /// for the earlier ones without holding them up.
+    /// [`size`](GreenPool::size) (read now; at least one) are started and
+    /// not yet consumed, so memory stays bounded however long `items` is,
+    /// and the items run while the consumer does other things. A later
+    /// result waits for the earlier ones without holding them up.
     ///
     /// As in eventlet, which gives the map a new pool of the same size, the
     /// items take none of this pool's slots (so an `imap` from one of the
