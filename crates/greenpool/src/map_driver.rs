@@ -225,7 +225,10 @@ where
         }
         Some(room)
     }
+}
 
+impl<I: Iterator, F, Fut: Future> MapDriver<I, F, Fut> {
+    /// Items started and not finished: the slots in use.
     fn running(&self) -> usize {
         self.slots.len() - self.free.len()
     }
@@ -300,7 +303,7 @@ impl<I: Iterator, F, Fut: Future> Drop for MapDriver<I, F, Fut> {
 impl<I: Iterator, F, Fut: Future> fmt::Debug for MapDriver<I, F, Fut> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MapDriver")
-            .field("running", &(self.slots.len() - self.free.len()))
+            .field("running", &self.running())
             .field("unpublished", &self.unpublished.len())
             .field("exhausted", &self.items.is_none())
             .finish_non_exhaustive()
