@@ -34,6 +34,17 @@
 //! A getter dropped after its slot was filled passes the item on: to the
 //! next getter with an empty slot, else back to the buffer as its oldest
 //! item ([`Buffer::push_oldest`]), never to a newcomer ahead of a waiter.
+//!
+//! The get and put futures' polls are `#[inline(always)]`, down to the
+//! caller's `async` block, as kanal's are; the loops that are rare on those
+//! paths (moving waiting putters into freed room) stay out of line. A poll
+//! that was a call of its own cost its caller a frame: six saved registers
+//! and their restore, about 18 instructions, on each put and each get.
+//! callgrind, before and after (instructions; kanal for scale): SPSC
+//! `bounded(1024)` 170 -> 119 per item (kanal 129), ping-pong `bounded(1)`
+//! 1762 -> 1628 per round trip (kanal 1617), rendezvous 1736 -> 1578 (kanal
+//! 1610).
+#![allow(clippy::inline_always)]
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -70,17 +81,20 @@ struct Accepted(AtomicU64);
 
 impl Accepted {
     /// Putter `id`, the front of the line, had its item taken.
+    #[inline]
     fn record(&self, id: u64) {
         self.0.store(id + 1, Release);
     }
 
     /// Whether putter `id` had its item taken.
+    #[inline]
     fn includes(&self, id: u64) -> bool {
         self.0.load(Acquire) > id
     }
 
     /// [`includes`](Accepted::includes), for a holder of the lock, which
     /// sees every `record`.
+    #[inline]
     fn includes_locked(&self, id: u64) -> bool {
         self.0.load(Relaxed) > id
     }
@@ -231,6 +245,7 @@ impl<T, B: Buffer<T>> State<T, B> {
 
     /// Puts `item` now if it can: into the first empty getter slot, else
     /// into the buffer if there is room and no putter waits ahead of it.
+    #[inline(always)]
     fn put_now(&mut self, item: T) -> Result<(), T> {
         if self.empty_slots() > 0 {
             // Nothing is available (the invariant): this item is the next one out.
@@ -249,22 +264,40 @@ impl<T, B: Buffer<T>> State<T, B> {
     /// The next item: a buffered one, else a waiting putter's (a
     /// rendezvous). Moves waiting putters' items into the room it frees.
     /// `None` while getters wait, since then nothing is available.
+    #[inline]
     fn take_next(&mut self, accepted: &Accepted) -> Option<T> {
-        let item = if let Some(item) = self.items.pop() {
-            item
-        } else {
-            let Putter { id, item, waker } = self.putters.pop_front()?;
-            self.count_put();
-            self.accept(id, waker, accepted);
-            item
+        let Some(item) = self.items.pop() else {
+            return self.take_from_putter(accepted);
         };
+        self.refill(accepted);
+        Some(item)
+    }
+
+    /// [`take_next`](State::take_next) with nothing buffered: the first
+    /// waiting putter's item, if any.
+    #[inline(always)]
+    fn take_from_putter(&mut self, accepted: &Accepted) -> Option<T> {
+        let Putter { id, item, waker } = self.putters.pop_front()?;
+        self.count_put();
+        self.accept(id, waker, accepted);
         self.refill(accepted);
         Some(item)
     }
 
     /// Moves waiting putters' items into the buffer while there is room, in
     /// arrival order.
+    #[inline(always)]
     fn refill(&mut self, accepted: &Accepted) {
+        // Most gets find no putter waiting: their path stays this check.
+        if !self.putters.is_empty() {
+            self.refill_from_putters(accepted);
+        }
+    }
+
+    /// [`refill`](State::refill)'s loop, out of line: inlined, it would
+    /// cost every get's path the registers it needs.
+    #[inline(never)]
+    fn refill_from_putters(&mut self, accepted: &Accepted) {
         while self.has_room() {
             let Some(Putter { id, item, waker }) = self.putters.pop_front() else {
                 return;
@@ -499,6 +532,7 @@ impl<'a, T, B: Buffer<T>> GetInner<'a, T, B> {
 impl<T, B: Buffer<T>> Future for GetInner<'_, T, B> {
     type Output = T;
 
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         let this = self.get_mut();
         let mut state = this.core.lock();
@@ -576,6 +610,7 @@ impl<'a, T, B: Buffer<T>> PutInner<'a, T, B> {
 impl<T, B: Buffer<T>> Future for PutInner<'_, T, B> {
     type Output = ();
 
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         if let Some(item) = this.item.take() {

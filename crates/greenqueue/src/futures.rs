@@ -59,6 +59,9 @@ impl<'a, T, B: Buffer<T>> Get<'a, T, B> {
 impl<T, B: Buffer<T>> Future for Get<'_, T, B> {
     type Output = T;
 
+    // Inlined down to the caller's future, as the poll it wraps (core.rs).
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         self.project().inner.poll(cx)
     }
@@ -138,6 +141,9 @@ impl<'a, T, B: Buffer<T>> Put<'a, T, B> {
 impl<T, B: Buffer<T>> Future for Put<'_, T, B> {
     type Output = ();
 
+    // Inlined down to the caller's future, as the poll it wraps (core.rs).
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         self.project().inner.poll(cx)
     }
