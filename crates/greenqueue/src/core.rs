@@ -121,19 +121,25 @@ struct State<T, B> {
     wakeups: Wakeups,
 }
 
-/// A waiting getter's place in line, the item handed to it, and where to
-/// wake it (taken when it is woken).
+/// A waiting getter's place in line, and where it stands: waiting, or
+/// handed its item.
 struct Slot<T> {
     id: u64,
-    item: Option<T>,
-    waker: Option<Waker>,
+    state: SlotState<T>,
+}
+
+enum SlotState<T> {
+    /// No item yet; the waker of the getter's task.
+    Waiting(Waker),
+    /// The item handed to it; its getter was woken.
+    Handed(T),
 }
 
 /// A waiting putter's place in line, its item, and where to wake it.
 struct Putter<T> {
     id: u64,
     item: T,
-    waker: Option<Waker>,
+    waker: Waker,
 }
 
 /// Wakers to call once the lock is let go, queued by the operation that
@@ -148,8 +154,7 @@ struct Wakeups {
 
 impl Wakeups {
     #[inline]
-    fn add(&mut self, waker: Option<Waker>) {
-        let Some(waker) = waker else { return };
+    fn add(&mut self, waker: Waker) {
         if self.first.is_none() {
             self.first = Some(waker);
         } else {
@@ -211,9 +216,9 @@ impl<T, B> std::ops::DerefMut for Locked<'_, T, B> {
 }
 
 /// Leaves `waker` in `place` unless the one there wakes the same task.
-fn keep_waker(place: &mut Option<Waker>, waker: &Waker) {
-    if !place.as_ref().is_some_and(|kept| kept.will_wake(waker)) {
-        *place = Some(waker.clone());
+fn keep_waker(place: &mut Waker, waker: &Waker) {
+    if !place.will_wake(waker) {
+        place.clone_from(waker);
     }
 }
 
@@ -324,11 +329,14 @@ impl<T, B: Buffer<T>> State<T, B> {
     }
 
     /// Writes `item` (counted) into the first empty slot; its getter is woken.
-    #[inline]
+    #[inline(always)]
     fn hand_to_getter(&mut self, item: T) {
         let slot = &mut self.getters[self.served];
-        slot.item = Some(item);
-        self.wakeups.add(slot.waker.take());
+        let SlotState::Waiting(waker) = std::mem::replace(&mut slot.state, SlotState::Handed(item))
+        else {
+            unreachable!("the slots past the served ones wait");
+        };
+        self.wakeups.add(waker);
         self.served += 1;
     }
 
@@ -345,13 +353,13 @@ impl<T, B: Buffer<T>> State<T, B> {
 
     /// Tells the putter `id`, just taken from the front of the line, that
     /// its item is in; it is woken.
-    fn accept(&mut self, id: u64, waker: Option<Waker>, accepted: &Accepted) {
+    fn accept(&mut self, id: u64, waker: Waker, accepted: &Accepted) {
         accepted.record(id);
         self.wakeups.add(waker);
     }
 
     /// Takes the item handed to getter `id`, which then stops waiting.
-    #[inline]
+    #[inline(always)]
     fn take_handed(&mut self, id: u64) -> Option<T> {
         if self.served == 0 {
             return None;
@@ -365,7 +373,10 @@ impl<T, B: Buffer<T>> State<T, B> {
             self.getters.remove(at)
         }?;
         self.served -= 1;
-        slot.item
+        match slot.state {
+            SlotState::Handed(item) => Some(item),
+            SlotState::Waiting(_) => unreachable!("the served slots were handed an item"),
+        }
     }
 
     /// Takes putter `id` out of line: `Err` with its item if it was still
@@ -544,7 +555,9 @@ impl<T, B: Buffer<T>> Future for GetInner<'_, T, B> {
             // Polled again before its item came (a spurious wake-up, or
             // another task polls it now): the next wake-up goes to this waker.
             if let Some(at) = state.getter_at(id) {
-                keep_waker(&mut state.getters[at].waker, cx.waker());
+                if let SlotState::Waiting(waker) = &mut state.getters[at].state {
+                    keep_waker(waker, cx.waker());
+                }
             }
             return Poll::Pending;
         }
@@ -554,8 +567,7 @@ impl<T, B: Buffer<T>> Future for GetInner<'_, T, B> {
         let id = state.next_id();
         state.getters.push_back(Slot {
             id,
-            item: None,
-            waker: Some(cx.waker().clone()),
+            state: SlotState::Waiting(cx.waker().clone()),
         });
         this.id = Some(id);
         Poll::Pending
@@ -622,7 +634,7 @@ impl<T, B: Buffer<T>> Future for PutInner<'_, T, B> {
             state.putters.push_back(Putter {
                 id,
                 item,
-                waker: Some(cx.waker().clone()),
+                waker: cx.waker().clone(),
             });
             this.id = Some(id);
             return Poll::Pending;
