@@ -286,12 +286,14 @@ fn a_timed_out_release_leaves_the_line_before_it_reports_false() {
     // acquirer at the lower bound then took its "permit" (the pairing meant
     // for equal bounds), so an acquire succeeded that no release paid for.
     let sem = CappedSemaphore::new(2, 2).unwrap();
-    let mut release = Box::pin(sem.release_timeout(Duration::from_millis(1)));
+    // Timed from the call: a deadline of 1 ms was sometimes past before the
+    // first poll, on a loaded machine (`cargo test --workspace` on 2 cores).
+    let mut release = Box::pin(sem.release_timeout(Duration::from_millis(100)));
     assert!(
         poll_once(release.as_mut()).is_pending(),
         "at the upper bound it waits"
     );
-    thread::sleep(Duration::from_millis(10));
+    thread::sleep(Duration::from_millis(150));
     assert_eq!(
         poll_once(release.as_mut()),
         Poll::Ready(false),
