@@ -118,6 +118,69 @@ fn light_queue_put_and_get_without_waiting_allocate_nothing() {
     );
 }
 
+/// Polls once with a no-op waker.
+fn poll_once<F: Future>(future: std::pin::Pin<&mut F>) -> Poll<F::Output> {
+    future.poll(&mut Context::from_waker(Waker::noop()))
+}
+
+#[test]
+fn queue_waits_in_steady_state_allocate_nothing() {
+    // The memory goal of the performance issue: no allocation per wait once
+    // the lines have their room. A getter waits and is handed its item (in
+    // the cell of its own future); a putter waits for room.
+    let queue = LightQueue::bounded(1);
+    let wait_both_ways = || {
+        let mut get = pin!(queue.get());
+        assert!(poll_once(get.as_mut()).is_pending());
+        queue.try_put(1).unwrap();
+        assert_eq!(poll_once(get.as_mut()), Poll::Ready(1));
+        queue.try_put(2).unwrap();
+        let mut put = pin!(queue.put(3));
+        assert!(poll_once(put.as_mut()).is_pending());
+        assert_eq!(queue.try_get(), Ok(2));
+        assert_eq!(poll_once(put.as_mut()), Poll::Ready(()));
+        assert_eq!(queue.try_get(), Ok(3));
+    };
+    wait_both_ways();
+    assert_eq!(
+        allocations(|| {
+            for _ in 0..100 {
+                wait_both_ways();
+            }
+        }),
+        0
+    );
+}
+
+#[test]
+fn a_stream_allocates_once_then_nothing_per_item() {
+    // A stream boxes its get future the first time it waits (a get future
+    // is pinned), then reuses it for every item.
+    use futures_lite::Stream;
+    let queue = LightQueue::new();
+    // The line of getters takes its room first, with a plain get.
+    let mut get = Box::pin(queue.get());
+    assert!(poll_once(get.as_mut()).is_pending());
+    drop(get);
+    let mut items = queue.stream();
+    let mut next =
+        || std::pin::Pin::new(&mut items).poll_next(&mut Context::from_waker(Waker::noop()));
+    let mut wait_for_one = |item| {
+        assert!(next().is_pending());
+        queue.try_put(item).unwrap();
+        assert_eq!(next(), Poll::Ready(Some(item)));
+    };
+    assert_eq!(allocations(|| wait_for_one(0)), 1, "the boxed get");
+    assert_eq!(
+        allocations(|| {
+            for item in 1..100 {
+                wait_for_one(item);
+            }
+        }),
+        0
+    );
+}
+
 #[test]
 fn wait_on_a_sent_event_allocates_nothing() {
     let event = Event::<u64>::new();

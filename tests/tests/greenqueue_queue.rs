@@ -662,3 +662,34 @@ fn conservation_rendezvous() {
         Box::pin(q.get())
     });
 }
+
+/// A waker whose `clone` panics, as user code may.
+#[allow(unsafe_code)] // a RawWaker is built with unsafe code by definition
+fn waker_whose_clone_panics() -> std::task::Waker {
+    use std::task::{RawWaker, RawWakerVTable};
+    fn clone(_: *const ()) -> RawWaker {
+        panic!("clone of a user waker");
+    }
+    fn noop(_: *const ()) {}
+    static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, noop, noop, noop);
+    // SAFETY: the vtable's functions ignore the data pointer, which is null,
+    // and none of them has a contract of its own to keep.
+    unsafe { std::task::Waker::from_raw(RawWaker::new(std::ptr::null(), &VTABLE)) }
+}
+
+#[test]
+fn a_get_whose_waker_clone_panics_leaves_the_queue_whole() {
+    // The getter's clone of its waker panics as it joins the line: it must
+    // not be left in line (nor its future in a state its drop cannot undo).
+    let queue = LightQueue::new();
+    let waker = waker_whose_clone_panics();
+    let mut get = Box::pin(queue.get());
+    let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        get.as_mut().poll(&mut Context::from_waker(&waker))
+    }));
+    assert!(polled.is_err(), "the clone's panic reaches the caller");
+    assert_eq!(queue.getting(), 0, "not left in line");
+    drop(get);
+    queue.try_put(1).unwrap();
+    assert_eq!(queue.try_get(), Ok(1));
+}

@@ -1,6 +1,7 @@
-//! `cargo xtask sanitize`: the crates with `unsafe` (today greenqueue's spin
-//! lock, `crates/greenqueue/src/lock.rs`), their tests and a bounded stress,
-//! under the address sanitizer and the thread sanitizer.
+//! `cargo xtask sanitize`: the crates with `unsafe` (today greenqueue's
+//! `crates/greenqueue/src/raw/`: its spin lock and the hand-off cell of a
+//! waiting getter), their tests and a bounded stress, under the address
+//! sanitizer and the thread sanitizer.
 //!
 //! Both need nightly flags, which the stable toolchain takes with
 //! `RUSTC_BOOTSTRAP=1`, and a `--target`, so that build scripts and proc

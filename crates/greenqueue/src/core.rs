@@ -2,26 +2,29 @@
 //! and join loop behind every face.
 //!
 //! Everything a queue holds is in [`State`] under one lock (a spin lock, in
-//! `lock.rs`): the items, the capacity, the unfinished-task count and the
-//! waiting lines. A put or get that need not wait is one lock, a push or pop
-//! and an unlock; there is no second lock and no mirrored count to keep in
-//! step with it, so every operation is linearizable at its critical section.
-//! Only which waiting putters were accepted lives beside the lock, in one
-//! atomic ([`Accepted`]) that only a holder of the lock moves, so that a
-//! woken putter learns its put is done without the lock. (The queue used
-//! to keep its items in a lock-free ring beside a waiting lock, with atomic
-//! counts and `SeqCst` hand-shakes between them: the ring alone cost more per
-//! item than kanal's whole lock-based channel, and every wait paid for both.)
+//! `raw/lock.rs`): the items, the capacity, the unfinished-task count and
+//! the waiting lines. A put or get that need not wait is one lock, a push or
+//! pop and an unlock; there is no second lock and no mirrored count to keep
+//! in step with it, so every operation is linearizable at its critical
+//! section. Two things live outside the lock, each moved only by a holder of
+//! it, so that a woken waiter learns how its wait ended without the lock:
+//! which waiting putters were accepted (one atomic, [`Accepted`]), and a
+//! waiting getter's item (written into a cell in its own future,
+//! `raw/handoff.rs`). (The queue used to keep its items in a lock-free ring
+//! beside a waiting lock, with atomic counts and `SeqCst` hand-shakes
+//! between them: the ring alone cost more per item than kanal's whole
+//! lock-based channel, and every wait paid for both.)
 //!
-//! A getter that finds nothing waits in `State::getters` with a slot of its
-//! own, which holds its waker; an item for it is written into the first
-//! empty slot, in arrival order, and only that getter is woken. Putters wait
-//! the same way, their item and waker in `State::putters`. The rule that
-//! keeps order is one invariant, true whenever the lock is free: **while a
-//! getter waits with an empty slot, nothing is available**: no buffered item,
-//! no waiting putter. So a put either fills the first empty slot or, with
-//! every getter served, buffers or waits; items cannot pass each other, and
-//! `getting()` is the number of empty slots. Putters that find no room wait
+//! A getter that finds nothing joins `State::getters` with its waker and
+//! the filler of its cell. A put hands its item to the first getter in
+//! line: it takes the getter out of the line, writes the item into its cell
+//! and wakes only it; the getter, woken, finds its item in its own future.
+//! Putters wait the same way, their item and waker in `State::putters`. The
+//! rule that keeps order is one invariant, true whenever the lock is free:
+//! **while a getter waits, nothing is available**: no buffered item, no
+//! waiting putter. So a put either goes to the first waiting getter or,
+//! with none waiting, buffers or waits; items cannot pass each other, and
+//! `getting()` is the length of the line. Putters that find no room wait
 //! with their item: a get takes it straight from them (the rendezvous) or
 //! moves it into the room it frees, in arrival order, and wakes that putter.
 //! Joiners listen on an event-listener `Event`, then look, and the last
@@ -31,19 +34,20 @@
 //! the executor's code, perhaps a thread unpark, which must not hold up every
 //! other user of the queue.
 //!
-//! A getter dropped after its slot was filled passes the item on: to the
-//! next getter with an empty slot, else back to the buffer as its oldest
-//! item ([`Buffer::push_oldest`]), never to a newcomer ahead of a waiter.
+//! A getter dropped after it was handed its item passes the item on, under
+//! the lock: to the next waiting getter, else back to the buffer as its
+//! oldest item ([`Buffer::push_oldest`]), never to a newcomer ahead of a
+//! waiter.
 //!
 //! The get and put futures' polls are `#[inline(always)]`, down to the
 //! caller's `async` block, as kanal's are; the loops that are rare on those
 //! paths (moving waiting putters into freed room) stay out of line. A poll
 //! that was a call of its own cost its caller a frame: six saved registers
 //! and their restore, about 18 instructions, on each put and each get.
-//! callgrind, before and after (instructions; kanal for scale): SPSC
-//! `bounded(1024)` 170 -> 119 per item (kanal 129), ping-pong `bounded(1)`
-//! 1762 -> 1628 per round trip (kanal 1617), rendezvous 1736 -> 1578 (kanal
-//! 1610).
+//! callgrind (instructions; kanal for scale), before, with the polls
+//! inlined, and with the hand-off cell too: SPSC `bounded(1024)` 170, 119,
+//! 112 per item (kanal 129); ping-pong `bounded(1)` 1762, 1628, 1542 per
+//! round trip (kanal 1617); rendezvous 1736, 1578, 1561 (kanal 1610).
 #![allow(clippy::inline_always)]
 
 use std::collections::VecDeque;
@@ -55,6 +59,7 @@ use std::task::{Context, Poll, Waker};
 
 use event_listener::{Event, EventListener, Listener};
 use event_listener_strategy::{EventListenerFuture, Strategy};
+use pin_project_lite::pin_project;
 
 #[cfg(eventlet_loom)]
 use loom::sync::atomic::AtomicU64;
@@ -62,7 +67,8 @@ use loom::sync::atomic::AtomicU64;
 use std::sync::atomic::AtomicU64;
 
 use crate::buffer::Buffer;
-use crate::lock::{QueueGuard, QueueLock};
+use crate::raw::handoff::{Filler, HandOff};
+use crate::raw::lock::{QueueGuard, QueueLock};
 use crate::{Full, TaskDoneTooManyTimes};
 
 pub(crate) struct Core<T, B> {
@@ -107,12 +113,9 @@ struct State<T, B> {
     /// `Queue`, `LifoQueue` and `PriorityQueue` count unfinished tasks.
     tracked: bool,
     unfinished: usize,
-    /// Waiting getters in arrival order. The first `served` have their item
-    /// in their slot (filled slots are always a prefix: each fill goes to
-    /// the first empty slot, and a served getter that leaves hands its item
-    /// to the first empty slot too).
-    getters: VecDeque<Slot<T>>,
-    served: usize,
+    /// Getters waiting for an item, in arrival order. A put hands its item
+    /// to the first, which leaves the line as it is handed its item.
+    getters: VecDeque<Getter<T>>,
     /// Waiting putters and their items, in arrival order. One whose item
     /// is taken leaves the line and learns it from [`Accepted`].
     putters: VecDeque<Putter<T>>,
@@ -121,18 +124,12 @@ struct State<T, B> {
     wakeups: Wakeups,
 }
 
-/// A waiting getter's place in line, and where it stands: waiting, or
-/// handed its item.
-struct Slot<T> {
+/// A waiting getter's place in line, where to wake it, and where to write
+/// its item (the cell in its future).
+struct Getter<T> {
     id: u64,
-    state: SlotState<T>,
-}
-
-enum SlotState<T> {
-    /// No item yet; the waker of the getter's task.
-    Waiting(Waker),
-    /// The item handed to it; its getter was woken.
-    Handed(T),
+    waker: Waker,
+    cell: Filler<T>,
 }
 
 /// A waiting putter's place in line, its item, and where to wake it.
@@ -234,11 +231,6 @@ impl<T, B: Buffer<T>> State<T, B> {
             .is_none_or(|capacity| self.items.len() < capacity)
     }
 
-    /// Getters still waiting for an item.
-    fn empty_slots(&self) -> usize {
-        self.getters.len() - self.served
-    }
-
     /// Counts an item that enters the queue as a task. Counted before it is
     /// stored: a `PriorityQueue`'s push calls the item's `Ord`, and an item
     /// left in the heap by a panic there must be counted.
@@ -252,7 +244,7 @@ impl<T, B: Buffer<T>> State<T, B> {
     /// into the buffer if there is room and no putter waits ahead of it.
     #[inline(always)]
     fn put_now(&mut self, item: T) -> Result<(), T> {
-        if self.empty_slots() > 0 {
+        if !self.getters.is_empty() {
             // Nothing is available (the invariant): this item is the next one out.
             self.count_put();
             self.hand_to_getter(item);
@@ -320,7 +312,7 @@ impl<T, B: Buffer<T>> State<T, B> {
     /// both in arrival order.
     fn settle(&mut self, accepted: &Accepted) {
         self.refill(accepted);
-        while self.empty_slots() > 0 {
+        while !self.getters.is_empty() {
             let Some(item) = self.take_next(accepted) else {
                 return;
             };
@@ -328,26 +320,25 @@ impl<T, B: Buffer<T>> State<T, B> {
         }
     }
 
-    /// Writes `item` (counted) into the first empty slot; its getter is woken.
+    /// Writes `item` (counted) into the cell of the first waiting getter,
+    /// which leaves the line; it is woken.
     #[inline(always)]
     fn hand_to_getter(&mut self, item: T) {
-        let slot = &mut self.getters[self.served];
-        let SlotState::Waiting(waker) = std::mem::replace(&mut slot.state, SlotState::Handed(item))
-        else {
-            unreachable!("the slots past the served ones wait");
+        let Some(Getter { waker, cell, .. }) = self.getters.pop_front() else {
+            unreachable!("an item is handed only to a waiting getter");
         };
+        cell.fill(item);
         self.wakeups.add(waker);
-        self.served += 1;
     }
 
     /// Passes on the item of a getter that left before taking it: to the
     /// next getter with an empty slot, else back as the oldest item (past
     /// the bound if need be).
     fn give_back(&mut self, item: T) {
-        if self.empty_slots() > 0 {
-            self.hand_to_getter(item);
-        } else {
+        if self.getters.is_empty() {
             self.items.push_oldest(item);
+        } else {
+            self.hand_to_getter(item);
         }
     }
 
@@ -356,27 +347,6 @@ impl<T, B: Buffer<T>> State<T, B> {
     fn accept(&mut self, id: u64, waker: Waker, accepted: &Accepted) {
         accepted.record(id);
         self.wakeups.add(waker);
-    }
-
-    /// Takes the item handed to getter `id`, which then stops waiting.
-    #[inline(always)]
-    fn take_handed(&mut self, id: u64) -> Option<T> {
-        if self.served == 0 {
-            return None;
-        }
-        // Almost always the first: getters are served in arrival order, and
-        // the first served is usually the first to run.
-        let slot = if self.getters.front().is_some_and(|slot| slot.id == id) {
-            self.getters.pop_front()
-        } else {
-            let at = self.getter_at(id).filter(|&at| at < self.served)?;
-            self.getters.remove(at)
-        }?;
-        self.served -= 1;
-        match slot.state {
-            SlotState::Handed(item) => Some(item),
-            SlotState::Waiting(_) => unreachable!("the served slots were handed an item"),
-        }
     }
 
     /// Takes putter `id` out of line: `Err` with its item if it was still
@@ -392,15 +362,11 @@ impl<T, B: Buffer<T>> State<T, B> {
         }
     }
 
-    /// Takes getter `id` out of line, with the item handed to it, if any.
-    fn leave_getters(&mut self, id: u64) -> Option<T> {
-        if let Some(item) = self.take_handed(id) {
-            return Some(item);
-        }
-        if let Some(at) = self.getter_at(id) {
-            self.getters.remove(at);
-        }
-        None
+    /// Takes getter `id` out of line, if it still waits; `None` if it was
+    /// handed its item (it left the line then).
+    fn leave_getters(&mut self, id: u64) -> Option<Getter<T>> {
+        let at = self.getter_at(id)?;
+        self.getters.remove(at)
     }
 
     /// Where getter `id` stands in line. Ids are handed out in increasing
@@ -429,7 +395,6 @@ impl<T, B: Buffer<T>> Core<T, B> {
                 tracked,
                 unfinished: 0,
                 getters: VecDeque::new(),
-                served: 0,
                 putters: VecDeque::new(),
                 next_id: 0,
                 wakeups: Wakeups::default(),
@@ -468,7 +433,7 @@ impl<T, B: Buffer<T>> Core<T, B> {
     }
 
     pub(crate) fn getting(&self) -> usize {
-        self.lock().empty_slots()
+        self.lock().getters.len()
     }
 
     pub(crate) fn putting(&self) -> usize {
@@ -511,7 +476,7 @@ impl<T, B: Buffer<T>> fmt::Debug for Core<T, B> {
         debug
             .field("len", &state.items.len())
             .field("maxsize", &state.capacity)
-            .field("getting", &state.empty_slots())
+            .field("getting", &state.getters.len())
             .field("putting", &state.putters.len());
         if state.tracked {
             debug.field("unfinished_tasks", &state.unfinished);
@@ -520,23 +485,70 @@ impl<T, B: Buffer<T>> fmt::Debug for Core<T, B> {
     }
 }
 
-/// The one get loop.
-pub(crate) struct GetInner<'a, T, B: Buffer<T>> {
-    core: &'a Core<T, B>,
-    /// Our slot in `State::getters`, once we wait.
-    id: Option<u64>,
+pin_project! {
+    /// The one get loop.
+    pub(crate) struct GetInner<'a, T, B: Buffer<T>> {
+        core: &'a Core<T, B>,
+        // Our place in `State::getters`, while we wait.
+        id: Option<u64>,
+        // Where a put writes our item while we wait: pinned here, so that
+        // the line can point at it.
+        #[pin]
+        cell: HandOff<T>,
+    }
+
+    impl<'a, T, B: Buffer<T>> PinnedDrop for GetInner<'a, T, B> {
+        #[inline]
+        fn drop(this: Pin<&mut Self>) {
+            if this.id.is_some() {
+                this.leave_on_drop();
+            }
+        }
+    }
 }
 
 impl<'a, T, B: Buffer<T>> GetInner<'a, T, B> {
     pub(crate) fn new(core: &'a Core<T, B>) -> Self {
-        GetInner { core, id: None }
+        GetInner {
+            core,
+            id: None,
+            cell: HandOff::new(),
+        }
+    }
+
+    /// Dropped while waiting: out of line, or, if a put handed us our item,
+    /// the item goes on to the next getter, in the same critical section,
+    /// so that no newcomer passes it.
+    #[cold]
+    fn leave_on_drop(self: Pin<&mut Self>) {
+        let this = self.project();
+        let Some(id) = this.id.take() else { return };
+        let mut state = this.core.lock();
+        match state.leave_getters(id) {
+            Some(getter) => this.cell.unlink(getter.cell),
+            None => {
+                if let Some(item) = this.cell.take() {
+                    state.give_back(item);
+                }
+            }
+        }
     }
 
     /// Stops getting: the item handed to us if there is one (the get
     /// succeeded after all), else `None` and we are out of line.
-    pub(crate) fn withdraw(&mut self) -> Option<T> {
-        let id = self.id.take()?;
-        self.core.lock().leave_getters(id)
+    pub(crate) fn withdraw(self: Pin<&mut Self>) -> Option<T> {
+        let this = self.project();
+        let id = this.id.take()?;
+        let mut state = this.core.lock();
+        match state.leave_getters(id) {
+            // Still in line: our cell's filler comes back unused.
+            Some(getter) => {
+                this.cell.unlink(getter.cell);
+                None
+            }
+            // A put took us out of line as it handed us our item.
+            None => this.cell.take(),
+        }
     }
 }
 
@@ -545,48 +557,41 @@ impl<T, B: Buffer<T>> Future for GetInner<'_, T, B> {
 
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        let this = self.get_mut();
-        let mut state = this.core.lock();
-        if let Some(id) = this.id {
-            if let Some(item) = state.take_handed(id) {
-                this.id = None;
+        let mut this = self.project();
+        if let Some(id) = *this.id {
+            // Woken: the put that handed us our item wrote it into our cell,
+            // so no lock is taken to find it.
+            if let Some(item) = this.cell.as_mut().take() {
+                *this.id = None;
+                return Poll::Ready(item);
+            }
+            let mut state = this.core.lock();
+            // Under the lock, no put can hand us an item unseen.
+            if let Some(item) = this.cell.as_mut().take() {
+                *this.id = None;
                 return Poll::Ready(item);
             }
             // Polled again before its item came (a spurious wake-up, or
             // another task polls it now): the next wake-up goes to this waker.
             if let Some(at) = state.getter_at(id) {
-                if let SlotState::Waiting(waker) = &mut state.getters[at].state {
-                    keep_waker(waker, cx.waker());
-                }
+                keep_waker(&mut state.getters[at].waker, cx.waker());
             }
             return Poll::Pending;
         }
+        let mut state = this.core.lock();
         if let Some(item) = state.take_next(&this.core.accepted) {
             return Poll::Ready(item);
         }
         let id = state.next_id();
-        state.getters.push_back(Slot {
-            id,
-            state: SlotState::Waiting(cx.waker().clone()),
-        });
-        this.id = Some(id);
+        // The waker is cloned (user code, which may panic) before the cell
+        // is linked: a cell dropped linked aborts the process.
+        let waker = cx.waker().clone();
+        let cell = this.cell.link();
+        state.getters.push_back(Getter { id, waker, cell });
+        *this.id = Some(id);
         Poll::Pending
     }
 }
-
-impl<T, B: Buffer<T>> Drop for GetInner<'_, T, B> {
-    #[inline]
-    fn drop(&mut self) {
-        let Some(id) = self.id else { return };
-        let mut state = self.core.lock();
-        if let Some(item) = state.leave_getters(id) {
-            state.give_back(item);
-        }
-    }
-}
-
-// Items are never pinned: they move in and out of the queue by value.
-impl<T, B: Buffer<T>> Unpin for GetInner<'_, T, B> {}
 
 /// The one put loop.
 pub(crate) struct PutInner<'a, T, B: Buffer<T>> {

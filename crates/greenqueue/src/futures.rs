@@ -30,11 +30,22 @@ pin_project! {
     /// Cancel-safe: dropped at any point, it has taken no item (an item
     /// handed to it goes to the next getter).
     ///
+    /// Not `Unpin`, as the receive futures of kanal, tokio and
+    /// async-channel: while it waits, a put writes its item into the future
+    /// itself. `.await` pins it; to poll it by hand, pin it with
+    /// `std::pin::pin!` or `Box::pin` (or use the `Unpin` stream,
+    /// [`Items`]).
+    ///
     /// ```
     /// let queue = greenqueue::Queue::new();
     /// queue.try_put(1).unwrap();
     /// let getting: greenqueue::futures::Get<'_, i32> = queue.get();
     /// assert_eq!(futures_lite::future::block_on(getting), 1);
+    ///
+    /// let mut waiting = std::pin::pin!(queue.get());
+    /// assert!(futures_lite::future::block_on(futures_lite::future::poll_once(waiting.as_mut())).is_none());
+    /// queue.try_put(2).unwrap();
+    /// assert_eq!(futures_lite::future::block_on(waiting), 2);
     /// ```
     #[must_use = "futures do nothing unless awaited"]
     pub struct Get<'a, T, B: Buffer<T> = Fifo<T>> {
@@ -52,7 +63,7 @@ impl<'a, T, B: Buffer<T>> Get<'a, T, B> {
 
     /// Stops getting: the item handed to it if there is one.
     fn withdraw(self: Pin<&mut Self>) -> Option<T> {
-        self.project().inner.get_mut().withdraw()
+        self.project().inner.withdraw()
     }
 }
 
@@ -249,31 +260,37 @@ impl<T, B: Buffer<T>> Future for JoinTimeout<'_, T, B> {
     }
 }
 
-pin_project! {
-    /// A never-ending `Stream` of a queue's items: each is a `get`.
-    ///
-    /// ```
-    /// use futures_lite::StreamExt;
-    ///
-    /// let queue = greenqueue::LightQueue::new();
-    /// for i in 0..3 {
-    ///     queue.try_put(i).unwrap();
-    /// }
-    /// let items: greenqueue::futures::Items<'_, i32> = queue.stream();
-    /// let got: Vec<_> = futures_lite::future::block_on(items.take(3).collect());
-    /// assert_eq!(got, vec![0, 1, 2]);
-    /// ```
-    #[must_use = "streams do nothing unless polled"]
-    pub struct Items<'a, T, B: Buffer<T> = Fifo<T>> {
-        core: &'a Core<T, B>,
-        #[pin]
-        next: Option<Get<'a, T, B>>,
-    }
+/// A never-ending `Stream` of a queue's items: each is a `get`.
+///
+/// `Unpin`, so that `StreamExt::next` takes it as it is. A get future is
+/// pinned (a waiting getter's item is written into it), so the stream boxes
+/// one the first time it has to wait, and reuses it for every item after:
+/// one allocation per stream, none per item.
+///
+/// ```
+/// use futures_lite::StreamExt;
+///
+/// let queue = greenqueue::LightQueue::new();
+/// for i in 0..3 {
+///     queue.try_put(i).unwrap();
+/// }
+/// let items: greenqueue::futures::Items<'_, i32> = queue.stream();
+/// let got: Vec<_> = futures_lite::future::block_on(items.take(3).collect());
+/// assert_eq!(got, vec![0, 1, 2]);
+/// ```
+#[must_use = "streams do nothing unless polled"]
+pub struct Items<'a, T, B: Buffer<T> = Fifo<T>> {
+    core: &'a Core<T, B>,
+    /// The get that waits, once one had to.
+    waiting: Option<Pin<Box<Get<'a, T, B>>>>,
 }
 
 impl<'a, T, B: Buffer<T>> Items<'a, T, B> {
     pub(crate) fn new(core: &'a Core<T, B>) -> Self {
-        Items { core, next: None }
+        Items {
+            core,
+            waiting: None,
+        }
     }
 }
 
@@ -281,14 +298,17 @@ impl<T, B: Buffer<T>> Stream for Items<'_, T, B> {
     type Item = T;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        let mut this = self.project();
-        if this.next.is_none() {
-            this.next.set(Some(Get::new(this.core)));
-        }
-        let get = this.next.as_mut().as_pin_mut().expect("set just now");
-        let item = futures_lite::ready!(get.poll(cx));
-        this.next.set(None);
-        Poll::Ready(Some(item))
+        let this = self.get_mut();
+        let get = if let Some(get) = &mut this.waiting {
+            get
+        } else {
+            if let Some(item) = this.core.try_get() {
+                return Poll::Ready(Some(item));
+            }
+            this.waiting.insert(Box::pin(Get::new(this.core)))
+        };
+        // A get that returned its item starts over when polled again.
+        get.as_mut().poll(cx).map(Some)
     }
 }
 

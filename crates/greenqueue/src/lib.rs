@@ -63,9 +63,9 @@ mod faces;
 pub mod futures;
 mod lifo;
 mod light;
-mod lock;
 mod priority;
 mod queue;
+mod raw;
 
 pub use error::{Empty, Full, TaskDoneTooManyTimes};
 pub use lifo::LifoQueue;

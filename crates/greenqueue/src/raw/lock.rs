@@ -1,4 +1,4 @@
-//! The queue's lock: a spin lock, the crate's only `unsafe`.
+//! The queue's lock: a spin lock.
 //!
 //! Why not std's `Mutex`: everything a queue does happens under its one
 //! lock, so the lock *is* the fast path. std's lock and unlock are an atomic
