@@ -22,19 +22,18 @@ const KANAL: &[&str] = &["kanal"];
 const LIGHT_QUEUE: &[&str] = &["greenqueue::LightQueue"];
 
 const SPSC_WHY: &str = "both run one uncontended spin lock per put and per get (the queue's whole \
-     state is under it); the rest is bookkeeping, mostly the poll functions' frames: callgrind \
-     counts 168 instructions per item against kanal's 129, and the time ratio moves from 0.96x \
-     to 1.09x between runs";
+     state is under it) and inline their polls into the caller: callgrind counts 112 instructions \
+     per item against kanal's 129, so a miss here is run-to-run noise (the bench binary's code \
+     layout moves these rows by up to 10% between runs)";
 const UNBOUNDED_WHY: &str = "the producer runs a million items ahead and both grow one VecDeque; \
      the difference is the per-item bookkeeping, as in the bounded row";
 const MPMC_WHY: &str = "two threads take turns at one lock, and its cache line moves at each \
      turn; both locks back off so that the holder runs a batch, and which one wins varies from \
      run to run";
-const PING_PONG_WHY: &str = "every item waits: a woken getter takes the queue's lock again to take \
-     the item from its slot in the line, where kanal's woken receiver reads a signal that lives \
-     in its own future, without the lock (intrusive waiters, unsafe code). callgrind: 1748 \
-     instructions per round trip against kanal's 1563 (rendezvous: 1688 against 1556), the \
-     executor's share the same";
+const PING_PONG_WHY: &str = "every item waits, and most of a round trip is the executor's, the same \
+     for both: a woken getter takes its item from its own future without the queue's lock, as \
+     kanal's woken receiver reads its signal; callgrind: 1542 instructions per round trip \
+     against kanal's 1617 (rendezvous: 1561 against 1610), so a miss here is run-to-run noise";
 const TRACKED_WHY: &str = "a put counts its task under the lock it already holds; a miss here is \
      run-to-run noise";
 
