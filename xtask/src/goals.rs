@@ -32,8 +32,8 @@ const MPMC_WHY: &str = "two threads take turns at one lock, and its cache line m
      run to run";
 const PING_PONG_WHY: &str = "every item waits, and most of a round trip is the executor's, the same \
      for both: a woken getter takes its item from its own future without the queue's lock, as \
-     kanal's woken receiver reads its signal; callgrind: 1542 instructions per round trip \
-     against kanal's 1617 (rendezvous: 1561 against 1610), so a miss here is run-to-run noise";
+     kanal's woken receiver reads its signal; callgrind: 1488 instructions per round trip \
+     against kanal's 1617 (rendezvous: 1507 against 1610), so a miss here is run-to-run noise";
 const TRACKED_WHY: &str = "a put counts its task under the lock it already holds; a miss here is \
      run-to-run noise";
 

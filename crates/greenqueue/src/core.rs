@@ -516,31 +516,13 @@ impl<'a, T, B: Buffer<T>> GetInner<'a, T, B> {
         }
     }
 
-    /// Dropped while waiting: out of line, or, if a put handed us our item,
-    /// the item goes on to the next getter, in the same critical section,
-    /// so that no newcomer passes it.
-    #[cold]
-    fn leave_on_drop(self: Pin<&mut Self>) {
-        let this = self.project();
-        let Some(id) = this.id.take() else { return };
-        let mut state = this.core.lock();
-        match state.leave_getters(id) {
-            Some(getter) => this.cell.unlink(getter.cell),
-            None => {
-                if let Some(item) = this.cell.take() {
-                    state.give_back(item);
-                }
-            }
-        }
-    }
-
-    /// Stops getting: the item handed to us if there is one (the get
-    /// succeeded after all), else `None` and we are out of line.
-    pub(crate) fn withdraw(self: Pin<&mut Self>) -> Option<T> {
+    /// Leaves the line, if we wait (`None` if not): the lock, still held,
+    /// and the item a put handed us, if one did.
+    fn leave_line(self: Pin<&mut Self>) -> Option<(Locked<'a, T, B>, Option<T>)> {
         let this = self.project();
         let id = this.id.take()?;
         let mut state = this.core.lock();
-        match state.leave_getters(id) {
+        let handed = match state.leave_getters(id) {
             // Still in line: our cell's filler comes back unused.
             Some(getter) => {
                 this.cell.unlink(getter.cell);
@@ -548,7 +530,24 @@ impl<'a, T, B: Buffer<T>> GetInner<'a, T, B> {
             }
             // A put took us out of line as it handed us our item.
             None => this.cell.take(),
+        };
+        Some((state, handed))
+    }
+
+    /// Dropped while waiting: out of line, and an item a put handed us goes
+    /// on to the next getter, in the same critical section, so that no
+    /// newcomer passes it.
+    #[cold]
+    fn leave_on_drop(self: Pin<&mut Self>) {
+        if let Some((mut state, Some(item))) = self.leave_line() {
+            state.give_back(item);
         }
+    }
+
+    /// Stops getting: the item handed to us if there is one (the get
+    /// succeeded after all), else `None` and we are out of line.
+    pub(crate) fn withdraw(self: Pin<&mut Self>) -> Option<T> {
+        self.leave_line()?.1
     }
 }
 
