@@ -160,3 +160,62 @@ fn under_plain_threads() {
     queue.join_blocking();
     assert_eq!(total, EXPECTED);
 }
+
+#[test]
+fn a_get_in_a_tokio_select_loop_loses_nothing() {
+    // As a tokio user writes it: one get future, pinned, raced in a
+    // `select!` loop against a tick that often wins (each loss of the get
+    // only borrows it), and replaced once it gives an item; items come from
+    // OS threads through the blocking faces. Every item arrives once, each
+    // producer's in order.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let queue = std::sync::Arc::new(greenqueue::LightQueue::bounded(4));
+    let producers: Vec<_> = (0..2_u64)
+        .map(|producer| {
+            let queue = queue.clone();
+            std::thread::spawn(move || {
+                for i in 0..2000 {
+                    queue.put_blocking(producer * 10_000 + i);
+                    if i % 64 == 0 {
+                        std::thread::sleep(std::time::Duration::from_micros(200));
+                    }
+                }
+            })
+        })
+        .collect();
+    let got = runtime.block_on(async {
+        let mut got = Vec::new();
+        let mut interval = tokio::time::interval(std::time::Duration::from_micros(50));
+        let mut get = Box::pin(queue.get());
+        while got.len() < 4000 {
+            tokio::select! {
+                biased;
+                _ = interval.tick() => {}
+                item = &mut get => {
+                    got.push(item);
+                    get.set(queue.get());
+                }
+            }
+        }
+        got
+    });
+    for producer in producers {
+        producer.join().unwrap();
+    }
+    for producer in 0..2_u64 {
+        let mine: Vec<_> = got
+            .iter()
+            .copied()
+            .filter(|item| item / 10_000 == producer)
+            .collect();
+        assert_eq!(
+            mine,
+            (0..2000).map(|i| producer * 10_000 + i).collect::<Vec<_>>()
+        );
+    }
+    assert_eq!(queue.len(), 0);
+}
