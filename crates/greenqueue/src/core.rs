@@ -46,8 +46,8 @@
 //! and their restore, about 18 instructions, on each put and each get.
 //! callgrind (instructions; kanal for scale), before, with the polls
 //! inlined, and with the hand-off cell too: SPSC `bounded(1024)` 170, 119,
-//! 112 per item (kanal 129); ping-pong `bounded(1)` 1762, 1628, 1542 per
-//! round trip (kanal 1617); rendezvous 1736, 1578, 1561 (kanal 1610).
+//! 112 per item (kanal 129); ping-pong `bounded(1)` 1762, 1628, 1488 per
+//! round trip (kanal 1617); rendezvous 1736, 1578, 1507 (kanal 1610).
 #![allow(clippy::inline_always)]
 
 use std::collections::VecDeque;
