@@ -108,7 +108,9 @@ impl<T, E> State<T, E> {
         send: u64,
         later: Option<&Outcome<T, E>>,
     ) -> Vec<(u64, Waker)> {
-        let mut woken = Vec::new();
+        // Sized once: every slot not free holds a waiter. (Grown one push at
+        // a time, the list was copied ten times over for 1000 waiters.)
+        let mut woken = Vec::with_capacity(self.entries.len() - self.free.len());
         for (slot, entry) in self.entries.iter_mut().enumerate() {
             if let Entry::Waiting { arrival, waker } = std::mem::replace(entry, Entry::Free) {
                 woken.push((arrival, waker));
